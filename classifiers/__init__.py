@@ -1,0 +1,1 @@
+"""Sentence splitting, features and the sentence-sourcing model (no web code here)."""

@@ -1,0 +1,263 @@
+"""Find the words that carry sourcing and opinion in a sentence.
+
+`read_cues` is the one place that knows how reporting is phrased: the model
+turns its counts into features, and the API shows its spans to the reader.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from classifiers import lexicon
+
+Span = tuple[int, int]
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*%?")
+_INVERTING_VERBS = frozenset("said says added wrote explained asked continued told insisted".split())
+_ATTRIBUTING_PHRASE = re.compile(
+    r"\b(?:" + "|".join(re.escape(p) for p in lexicon.ATTRIBUTING_PHRASES) + r")\b", re.IGNORECASE
+)
+_AGENTLESS_PASSIVE = re.compile(
+    r"\b(?:(?:is|are|was|were|been|being|be)\s+(?:widely\s+|generally\s+|largely\s+|also\s+|now\s+)?"
+    r"|,\s*)(?:" + "|".join(lexicon.IMPERSONAL_VERBS) + r")\s+(?:to|as|that)\b",
+    re.IGNORECASE,
+)
+_IMPERSONAL = re.compile(
+    r"\bit\s+(?:is|was|has\s+been|had\s+been|is\s+being)\s+(?:widely\s+|generally\s+)?"
+    r"(?:" + "|".join(lexicon.IMPERSONAL_VERBS) + r")\b"
+    r"|\b(?:there\s+(?:are|were|have\s+been)\s+(?:reports|claims|suggestions|rumou?rs|fears))\b"
+    r"|\b(?:some\s+(?:have|say|said|believe|argue|suggest)|many\s+(?:believe|say|fear|think))\b",
+    re.IGNORECASE,
+)
+_ANONYMOUS = re.compile(
+    r"\b(?:on\s+(?:the\s+)?condition\s+of\s+anonymity|(?:asked|declined)\s+not\s+to\s+be\s+"
+    r"(?:named|identified)|(?:people|sources?|persons?|those)\s+(?:familiar|close|briefed)\s+"
+    r"(?:with|to|on)|not\s+authori[sz]ed\s+to\s+speak|speaking\s+anonymously)\b",
+    re.IGNORECASE,
+)
+_PREDICTION = re.compile(
+    r"\b(?:will\s+(?:likely|probably|surely|certainly|undoubtedly)|is\s+(?:bound|poised|likely)\s+to"
+    r"|remains\s+to\s+be\s+seen|only\s+time\s+will\s+tell|could\s+(?:well\s+)?(?:spell|mean|prove)"
+    r"|will\s+(?:define|shape|determine|decide|prove|test|be\s+(?:key|crucial|critical)))\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d|\b(?:percent|per\s+cent|million|billion|trillion|dozens?|hundreds?)\b", re.I)
+_QUOTE_OPEN = "“\"«"
+_QUOTE_CLOSE = "”\"»"
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'’\-]{2,}(?:\([^)]*\))?\s*[—–-]\s")
+_CLAUSE_BREAK = re.compile(r"[,;:“”\"()—–]|\bthat\b|\band\b|\bbut\b|\bwhile\b|\bas\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """The spans that carry each reading of a sentence, and the source it names."""
+
+    attribution: list[Span] = field(default_factory=list)
+    source: Span | None = None
+    source_kind: str = ""  # "named", "organisation", "pronoun", "vague" or ""
+    vague: list[Span] = field(default_factory=list)
+    passive: list[Span] = field(default_factory=list)
+    opinion: list[Span] = field(default_factory=list)
+    facts: list[Span] = field(default_factory=list)
+    counts: dict[str, float] = field(default_factory=dict)
+
+
+def _words(text: str) -> list[re.Match[str]]:
+    return list(_WORD.finditer(text))
+
+
+def _subject_before(text: str, verb_start: int) -> Span | None:
+    """Return the noun phrase right before a reporting verb ("the ministry" in "the ministry said")."""
+    window_start = max(0, verb_start - 80)
+    window = text[window_start:verb_start]
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    if breaks:
+        window_start += breaks[-1].end()
+        window = text[window_start:verb_start]
+    words = _words(window)
+    if not words:
+        return None
+    words = words[-6:]
+    adverbs = {"also", "later", "previously", "earlier", "then", "has", "have", "had", "had", "was"}
+    while words and words[-1].group().lower() in adverbs:
+        words.pop()
+    if not words:
+        return None
+    return window_start + words[0].start(), window_start + words[-1].end()
+
+
+def _subject_after(text: str, verb_end: int) -> Span | None:
+    """Return the phrase after a verb or "according to" ("said the ministry", "according to X")."""
+    window = text[verb_end : verb_end + 90]
+    stop = re.search(r"[,;:.“”\"()—–]|\bthat\b|\bon\b|\bin\b|\bwho\b", window)
+    if stop:
+        window = window[: stop.start()]
+    words = _words(window)[:7]
+    if not words:
+        return None
+    return verb_end + words[0].start(), verb_end + words[-1].end()
+
+
+def _source_kind(phrase: str, at_sentence_start: bool) -> str:
+    tokens = [w.group() for w in _WORD.finditer(phrase)]
+    lowered = [t.lower().strip("'’") for t in tokens]
+    if not tokens:
+        return ""
+    if len(tokens) <= 2 and lowered[-1] in lexicon.PRONOUNS:
+        return "pronoun"
+    if any(t in lexicon.VAGUE_SOURCES for t in lowered) and not any(
+        t in lexicon.ORGANISATION_WORDS and t not in lexicon.VAGUE_SOURCES for t in lowered
+    ):
+        proper = [
+            t
+            for i, t in enumerate(tokens)
+            if t[0].isupper() and not (i == 0 and at_sentence_start) and lowered[i] not in lexicon.VAGUE_SOURCES
+        ]
+        return "named" if len(proper) >= 2 else "vague"
+    if any(t in lexicon.ORGANISATION_WORDS for t in lowered):
+        return "organisation"
+    capitalised = [t for t in tokens if t[0].isupper()]
+    if capitalised and (len(capitalised) >= 2 or not at_sentence_start or lowered[0] in lexicon.TITLES or len(tokens) <= 3):
+        return "named"
+    return ""
+
+
+_KIND_RANK = {"named": 4, "organisation": 3, "pronoun": 2, "vague": 1, "": 0}
+
+
+def _find_attribution(text: str) -> tuple[list[Span], Span | None, str]:
+    verbs: list[Span] = []
+    best: tuple[int, Span | None, str] = (0, None, "")
+    for match in _ATTRIBUTING_PHRASE.finditer(text):
+        verbs.append(match.span())
+        subject = _subject_after(text, match.end()) if match.group().lower() == "according to" else None
+        if subject is None:
+            subject = _subject_before(text, match.start())
+        best = _better(best, text, subject)
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word not in lexicon.REPORTING_VERBS or any(s <= match.start() < e for s, e in verbs):
+            continue
+        verbs.append(match.span())
+        best = _better(best, text, _subject_before(text, match.start()))
+        before = text[max(0, match.start() - 3) : match.start()]
+        if word in _INVERTING_VERBS and re.search(r"[,”\"]\s*$", before):
+            best = _better(best, text, _subject_after(text, match.end()))
+    return sorted(verbs), best[1], best[2]
+
+
+def _better(best: tuple[int, Span | None, str], text: str, subject: Span | None) -> tuple[int, Span | None, str]:
+    if subject is None:
+        return best
+    kind = _source_kind(text[subject[0] : subject[1]], subject[0] == 0)
+    rank = _KIND_RANK[kind]
+    return (rank, subject, kind) if rank > best[0] else best
+
+
+def _quote_state(text: str) -> tuple[int, bool]:
+    """Return the number of quote marks and whether a quotation is left open at the end."""
+    curly_open, curly_close = text.count("“"), text.count("”")
+    straight = text.count('"')
+    return curly_open + curly_close + straight, curly_open > curly_close or straight % 2 == 1
+
+
+def _unquoted(text: str) -> str:
+    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
+
+
+def read_cues(text: str, context: str = "") -> Cues:
+    """Read the sourcing and opinion cues of `text`, given the sentence before it."""
+    outside = _unquoted(text)
+    verbs, source, source_kind = _find_attribution(text)
+    vague = [m.span() for m in _ANONYMOUS.finditer(text)]
+    if source_kind == "vague" and source is not None:
+        vague.append(source)
+    passive = [m.span() for m in _AGENTLESS_PASSIVE.finditer(outside)]
+    passive += [m.span() for m in _IMPERSONAL.finditer(outside)]
+    subjective = lexicon.subjectivity()
+    opinion: list[Span] = []
+    facts: list[Span] = []
+    subjectivity_sum = subjectivity_max = 0.0
+    hedges = intensifiers = person = calls = superlatives = months = 0
+    words = _words(outside)
+    for word in words:
+        lower = word.group().lower().strip("'’")
+        score = subjective.get(lower, 0.0)
+        subjectivity_sum += score
+        subjectivity_max = max(subjectivity_max, score)
+        if lower in lexicon.HEDGES:
+            hedges += 1
+            opinion.append(word.span())
+        elif lower in lexicon.INTENSIFIERS:
+            intensifiers += 1
+            opinion.append(word.span())
+        elif score >= 0.6:
+            opinion.append(word.span())
+        if lower in lexicon.FIRST_SECOND_PERSON:
+            person += 1
+        if lower in lexicon.CALL_TO_ACTION:
+            calls += 1
+        if lower in lexicon.SUPERLATIVES:
+            superlatives += 1
+            facts.append(word.span())
+        if lower in lexicon.MONTHS:
+            months += 1
+    predictions = [m.span() for m in _PREDICTION.finditer(outside)]
+    opinion.extend(predictions)
+    numbers = [m.span() for m in _NUMBER.finditer(outside)]
+    facts.extend(numbers)
+    quote_marks, open_quote = _quote_state(text)
+    context_marks, context_open = _quote_state(context)
+    context_verbs, _, context_kind = _find_attribution(context) if context else ([], None, "")
+    stripped = text.strip()
+    word_count = max(len(words), 1)
+    counts = {
+        "reporting_verbs": float(len(verbs)),
+        "according_to": float("according to" in text.lower()),
+        "source_named": float(source_kind == "named"),
+        "source_organisation": float(source_kind == "organisation"),
+        "source_pronoun": float(source_kind == "pronoun"),
+        "source_vague": float(source_kind == "vague"),
+        "anonymous": float(bool(_ANONYMOUS.search(text))),
+        "agentless_passive": float(len(passive)),
+        "quote_marks": float(quote_marks),
+        "starts_with_quote": float(stripped[:1] in _QUOTE_OPEN),
+        "quote_then_speaker": float(bool(re.search(r"[,!?]?[”\"]\s*[,]?\s*\w+", text)) and bool(verbs)),
+        "open_quote": float(open_quote),
+        "context_open_quote": float(context_open),
+        "context_quotes": float(context_marks > 0),
+        "context_colon": float(context.rstrip().endswith(":")),
+        "context_attributed": float(bool(context_verbs) and context_kind in {"named", "organisation", "pronoun"}),
+        "context_vague": float(context_kind == "vague"),
+        "hedges": float(hedges),
+        "predictions": float(len(predictions)),
+        "intensifiers": float(intensifiers),
+        "subjectivity_mean": subjectivity_sum / word_count,
+        "subjectivity_max": subjectivity_max,
+        "first_second_person": float(person),
+        "call_to_action": float(calls),
+        "question": float(stripped.endswith("?")),
+        "exclamation": float("!" in outside),
+        "numbers": float(len(numbers)),
+        "superlatives": float(superlatives),
+        "dates": float(months),
+        "no_final_punctuation": float(not stripped.endswith((".", "?", "!", "”", '"', ":", "’"))),
+        "dateline": float(bool(_DATELINE.match(stripped))),
+        "title_case": sum(w.group()[0].isupper() for w in words) / word_count,
+        "log_words": float(len(words)).__pow__(0.5),
+    }
+    return Cues(
+        attribution=verbs,
+        source=source if source_kind in {"named", "organisation"} else None,
+        source_kind=source_kind,
+        vague=sorted(vague),
+        passive=sorted(passive),
+        opinion=sorted(set(opinion)),
+        facts=sorted(set(facts)),
+        counts=counts,
+    )
+
+
+FEATURE_NAMES: tuple[str, ...] = tuple(read_cues("He said it.").counts)

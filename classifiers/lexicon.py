@@ -1,0 +1,177 @@
+"""Word lists that carry sourcing and opinion, and the subjectivity lexicon we load.
+
+The lists describe how reporting is written in English, not any one site.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import pathlib
+import xml.etree.ElementTree as ElementTree
+
+_REPORTING_BASES = """
+say tell announce confirm write argue deny state add note explain claim report insist warn
+acknowledge admit assert declare describe estimate predict tweet post testify reveal disclose
+recall stress emphasize emphasise urge reply respond comment conclude find show indicate accuse
+allege complain concede contend maintain mention promise propose recommend remark repeat
+threaten vow caution observe point underline highlight reiterate suggest believe agree
+express lament praise criticize criticise welcome dismiss reject question counter continue
+tell inform brief quote cite announce publish release detail outline signal share
+""".split()
+
+_IRREGULAR = {
+    "say": ["said", "says", "saying"],
+    "tell": ["told", "tells", "telling"],
+    "write": ["wrote", "written", "writes", "writing"],
+    "find": ["found", "finds", "finding"],
+    "show": ["showed", "shown", "shows", "showing"],
+    "deny": ["denied", "denies", "denying"],
+    "testify": ["testified", "testifies", "testifying"],
+    "reply": ["replied", "replies", "replying"],
+    "admit": ["admitted", "admits", "admitting"],
+    "criticize": ["criticized", "criticizes", "criticizing"],
+}
+
+
+def _inflect(base: str) -> list[str]:
+    if base in _IRREGULAR:
+        return [base, *_IRREGULAR[base]]
+    if base.endswith("e"):
+        return [base, base + "d", base + "s", base[:-1] + "ing"]
+    if base.endswith("y"):
+        return [base, base[:-1] + "ied", base[:-1] + "ies", base + "ing"]
+    if base.endswith(("ss", "sh", "ch", "x")):
+        return [base, base + "ed", base + "es", base + "ing"]
+    return [base, base + "ed", base + "s", base + "ing"]
+
+
+# Forms that are far more often nouns in news copy ("a social media post", "Shares fell").
+_NOUN_FORMS = frozenset(
+    """
+post posts report reports comment comments find finds show signal signals release releases
+quote quotes detail details share shares point points question questions counter estimate
+estimates promise promises state states welcome tweet tweets finding showing outline outlines
+brief briefs
+""".split()
+)
+
+#: Lower-case inflections of reporting verbs; matched case-sensitively so "States" is no verb.
+REPORTING_VERBS: frozenset[str] = frozenset(
+    form for base in _REPORTING_BASES for form in _inflect(base)
+) - _NOUN_FORMS
+
+#: Phrases that attribute on their own, with the source after them.
+ATTRIBUTING_PHRASES = (
+    "according to",
+    "in a statement",
+    "in an interview",
+    "in a post",
+    "in a filing",
+    "in a report",
+    "told reporters",
+    "declined to comment",
+    "did not respond",
+    "did not immediately respond",
+    "quoted as saying",
+    "in remarks",
+    "in a letter",
+    "in a speech",
+)
+
+#: Heads of a subject that no reader can check: "officials say", "experts believe".
+VAGUE_SOURCES = frozenset(
+    """
+officials official experts expert analysts analyst critics critic observers observer sources
+source insiders insider people some many others authorities residents witnesses commentators
+pundits economists diplomats scientists researchers reports rumours rumors supporters opponents
+skeptics sceptics advocates activists investors traders aides observers someone somebody
+""".split()
+)
+
+#: Words that make a subject a specific body identifiable in context.
+ORGANISATION_WORDS = frozenset(
+    """
+ministry ministries department agency court police government commission council committee
+company firm university hospital board bank spokesperson spokesman spokeswoman statement
+report study survey data poll filing lawsuit complaint documents document ruling judge
+prosecutors prosecutor prosecution defence defense office bureau service administration
+parliament congress senate house cabinet party union association federation institute
+centre center foundation team club coach league authority regulator watchdog network
+newspaper magazine website platform account post paper researchers organisation organization
+group unit army military navy command embassy consulate
+""".split()
+)
+
+#: Titles that introduce a named person: "Foreign Minister Wang Yi".
+TITLES = frozenset(
+    """
+president minister secretary senator representative rep sen gov governor mayor chancellor
+premier king queen prince princess judge justice chief director chairman chairwoman chair
+ceo cfo professor prof dr mr mrs ms sir lord general gen colonel col captain capt sergeant
+inspector commissioner ambassador spokesman spokeswoman spokesperson coach manager
+""".split()
+)
+
+PRONOUNS = frozenset("he she they it we i his her their".split())
+
+HEDGES = frozenset(
+    """
+likely unlikely probably perhaps possibly maybe may might could would appears appear appeared
+seems seem seemed signals signal suggests suggest arguably potentially presumably apparently
+reportedly allegedly supposedly possible probable conceivably seemingly
+""".split()
+)
+
+INTENSIFIERS = frozenset(
+    """
+very extremely deeply highly truly clearly obviously undoubtedly simply really incredibly
+remarkably hugely utterly absolutely totally entirely completely genuinely surely certainly
+frankly honestly sadly unfortunately fortunately thankfully shockingly astonishingly
+""".split()
+)
+
+CALL_TO_ACTION = frozenset("should must ought need needs let's let".split())
+
+FIRST_SECOND_PERSON = frozenset("i me my mine we us our ours you your yours".split())
+
+IMPERSONAL_VERBS = (
+    "believed thought reported said expected understood seen considered viewed regarded "
+    "known rumoured rumored alleged estimated feared suspected claimed presumed described "
+    "tipped deemed"
+).split()
+
+SUPERLATIVES = frozenset(
+    """
+most least largest biggest highest lowest worst best first last record unprecedented only
+greatest smallest fastest slowest longest shortest oldest youngest strongest weakest
+""".split()
+)
+
+MONTHS = frozenset(
+    """
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+saturday sunday yesterday today tomorrow
+""".split()
+)
+
+
+@functools.cache
+def subjectivity() -> dict[str, float]:
+    """Return word -> subjectivity (0..1) from TextBlob's bundled adjective lexicon.
+
+    The lexicon ships inside the `textblob` wheel; we read the XML file without
+    importing textblob (and so NLTK), which keeps start-up fast.
+    """
+    spec = importlib.util.find_spec("textblob")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = pathlib.Path(next(iter(spec.submodule_search_locations))) / "en" / "en-sentiment.xml"
+    scores: dict[str, float] = {}
+    for word in ElementTree.parse(path).getroot().iter("word"):
+        form = (word.get("form") or "").lower()
+        value = float(word.get("subjectivity") or 0.0)
+        if form and " " not in form:
+            scores[form] = max(scores.get(form, 0.0), value)
+    return scores

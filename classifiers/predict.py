@@ -1,0 +1,85 @@
+"""Label sentences with the model and explain each label in words a reader understands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from classifiers.cues import Cues, Span
+from classifiers.features import cached_cues
+from classifiers.labels import ATTRIBUTED, OPINION, UNATTRIBUTED
+from classifiers.model import Model
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The label of one sentence, how sure the model is, and why."""
+
+    label: str
+    score: float
+    scores: dict[str, float]
+    cues: list[Span]
+    source: Span | None
+    reason: str
+
+
+def _quoted(text: str, spans: Sequence[Span], limit: int = 3) -> str:
+    words = list(dict.fromkeys(text[start:end] for start, end in spans))[:limit]
+    return ", ".join(f"“{word}”" for word in words)
+
+
+def _evidence(label: str, cues: Cues) -> list[Span]:
+    if label == ATTRIBUTED:
+        return sorted(cues.attribution)
+    if label == UNATTRIBUTED:
+        return sorted(cues.vague + cues.passive) or sorted(cues.facts)
+    if label == OPINION:
+        return sorted(cues.opinion)
+    return []
+
+
+def explain(label: str, text: str, cues: Cues, evidence: Sequence[Span]) -> str:
+    """Return one plain sentence saying why `text` got `label`."""
+    words = _quoted(text, evidence)
+    if label == ATTRIBUTED:
+        if cues.source is not None:
+            source = text[cues.source[0] : cues.source[1]]
+            return f"The sentence names its source: {source}" + (f" ({words})." if words else ".")
+        return "It reports what a source named nearby said" + (f" ({words})." if words else ".")
+    if label == UNATTRIBUTED:
+        if cues.vague:
+            return f"The only source is vague ({_quoted(text, cues.vague)}): nobody a reader can check."
+        if cues.passive:
+            return f"It says {_quoted(text, cues.passive)} without saying who does."
+        return "It states a checkable fact without saying where it comes from."
+    if label == OPINION:
+        if words:
+            return f"Wording such as {words} makes this the writer's own judgement or prediction."
+        return "It reads as the writer's own judgement, not traced to any source."
+    return "A heading, scene-setting or common knowledge: nothing here needs a source."
+
+
+def classify(model: Model, pairs: Sequence[tuple[str, str]]) -> list[Prediction]:
+    """Label each `(text, context)` pair."""
+    if not pairs:
+        return []
+    probabilities = model.pipeline.predict_proba(list(pairs))
+    labels = [str(label) for label in model.pipeline.classes_]
+    predictions = []
+    for (text, context), row in zip(pairs, probabilities, strict=True):
+        best = int(row.argmax())
+        label = labels[best]
+        cues = cached_cues(text, context)
+        evidence = _evidence(label, cues)
+        predictions.append(
+            Prediction(
+                label=label,
+                score=round(float(row[best]), 4),
+                scores={name: round(float(p), 4) for name, p in zip(labels, row, strict=True)},
+                cues=evidence,
+                source=cues.source if label == ATTRIBUTED else None,
+                reason=explain(label, text, cues, evidence),
+            )
+        )
+    return predictions
+

@@ -1,0 +1,66 @@
+"""Train the model from `samples/sentences/`, score it, and write it with its model card."""
+
+from __future__ import annotations
+
+import datetime
+import pathlib
+import platform
+from collections.abc import Callable
+from importlib import metadata
+from typing import Any
+
+from sklearn.model_selection import GroupKFold, cross_val_predict
+
+from classifiers.evaluate import score
+from classifiers.features import build_pipeline
+from classifiers.model import MODEL_NAME, save_model
+from classifiers.samples import TEST, TRAIN, load_split, samples_digest
+
+MODEL_VERSION = "0.1.0"
+CV_FOLDS = 5  # grouped by origin, so sentences of one article never sit on both sides
+_LIBRARIES = ("scikit-learn", "numpy", "scipy", "skops", "textblob", "sentencex")
+
+Progress = Callable[[str], None]
+
+
+def _library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def train(samples_dir: pathlib.Path, out: pathlib.Path, progress: Progress = lambda step: None) -> dict[str, Any]:
+    """Train on the train split, cross-validate, score the test split, save; return the card."""
+    progress("validating samples")
+    train_set = load_split(samples_dir, TRAIN)
+    test_set = load_split(samples_dir, TEST)
+    pairs = [s.pair for s in train_set]
+    labels = [s.label for s in train_set]
+    groups = [s.origin or f"line-{i}" for i, s in enumerate(train_set)]
+    progress("cross-validating")
+    folds = min(CV_FOLDS, len(set(groups)))
+    cv_predicted = cross_val_predict(build_pipeline(), pairs, labels, groups=groups, cv=GroupKFold(folds))
+    progress("training")
+    pipeline = build_pipeline().fit(pairs, labels)
+    progress("scoring the held-out split")
+    test_predicted = pipeline.predict([s.pair for s in test_set])
+    card = {
+        "name": MODEL_NAME,
+        "version": MODEL_VERSION,
+        "trained_at": datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
+        "labels": [str(label) for label in pipeline.classes_],
+        "libraries": _library_versions(),
+        "samples_digest": samples_digest(samples_dir),
+        "samples": {"train": len(train_set), "test": len(test_set)},
+        "scores": {
+            "cross_validation": score(labels, list(cv_predicted)),
+            "test": score([s.label for s in test_set], list(test_predicted)),
+        },
+    }
+    progress("saving")
+    save_model(pipeline, card, out)
+    return card

@@ -1,0 +1,37 @@
+"""The sourcecheck web API: a Flask app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response
+from flask_cors import CORS
+
+from classifiers.model import load_model
+from server import problems
+from server.api import api
+from server.config import DEFAULTS, EXTENSION_ORIGINS
+
+
+def _harden(response: Response) -> Response:
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then `SOURCECHECK_*` variables, then `test_config`; load the model once."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("SOURCECHECK")
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.extensions["sourcecheck.model"] = load_model(app.config["MODEL_PATH"])
+    origins = [*EXTENSION_ORIGINS, *app.config["CORS_ORIGINS"]]
+    CORS(app, resources={r"/api/*": {"origins": origins}}, vary_header=True)
+    problems.register(app)
+    app.register_blueprint(api)
+    app.after_request(_harden)
+    return app

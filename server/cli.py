@@ -1,0 +1,225 @@
+"""The `sourcecheck` command: serve, analyze, classify, train, evaluate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from classifiers.evaluate import format_scores, score
+from classifiers.labels import FLAGGED, READER_NAMES
+from classifiers.model import BUNDLED_MODEL, Model, ModelError, load_model
+from classifiers.predict import classify
+from classifiers.samples import SampleError, read_jsonl
+from server.config import DEFAULT_HOST, DEFAULT_PORT, DEFAULTS, REQUEST_TIMEOUT_SECONDS
+from server.fetch import FetchError, read_page
+from server.problems import Problem, problem_body
+
+DEFAULT_SAMPLES = pathlib.Path("samples/sentences")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from server import create_app
+
+    if args.dev:
+        create_app().run(host=args.host, port=args.port)
+        return 0
+    from server.wsgi import GunicornServer
+
+    options = {
+        "bind": f"{args.host}:{args.port}",
+        "workers": args.workers or os.cpu_count() or 1,
+        "timeout": REQUEST_TIMEOUT_SECONDS,
+        "graceful_timeout": REQUEST_TIMEOUT_SECONDS,
+        "preload_app": True,
+        "accesslog": "-",
+    }
+    GunicornServer(create_app, options).run()
+    return 0
+
+
+def _analyze_one(source: str, model: Model) -> dict[str, Any]:
+    from server.analysis import analyze
+
+    html, url = read_page(source)
+    return analyze(
+        html,
+        url,
+        model,
+        max_elements=int(DEFAULTS["MAX_ELEMENTS"]),
+        context_chars=int(DEFAULTS["QUOTE_CONTEXT_CHARS"]),
+    )
+
+
+def _failure(source: str, error: Exception) -> dict[str, Any]:
+    if isinstance(error, Problem):
+        body = problem_body(error.code or 422, error.title, error.description or "", error.slug)
+    else:
+        body = problem_body(400, "Cannot read input", str(error), "unreadable-input")
+    return {"input": source, "error": body}
+
+
+def _print_report(source: str, result: dict[str, Any], out: TextIO) -> None:
+    article, summary = result["article"], result["summary"]
+    out.write(f"{article['title'] or '(untitled)'}\n{source}\n")
+    counts = ", ".join(f"{n} {label}" for label, n in summary["counts"].items())
+    out.write(f"{len(result['sentences'])} sentences: {counts}\n")
+    if summary["attributed_share"] is not None:
+        out.write(f"Claims with a named source: {summary['attributed_share']:.0%}\n")
+    flagged = [s for s in result["sentences"] if s["label"] in FLAGGED]
+    for sentence in flagged:
+        out.write(f"\n  [{READER_NAMES[sentence['label']]}, {sentence['score']:.0%}] {sentence['text']}\n")
+        out.write(f"    {sentence['reason']}\n")
+    if not flagged:
+        out.write("\nNo sentence flagged.\n")
+    out.write("\n")
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    model = _load(args.model)
+    if args.json and len(args.inputs) != 1:
+        sys.stderr.write("sourcecheck analyze --json takes one input; use --jsonl for several\n")
+        return 2
+    status = 0
+    for source in args.inputs:
+        try:
+            result = _analyze_one(source, model)
+        except (Problem, FetchError, OSError, UnicodeError) as error:
+            status = 1
+            failure = _failure(source, error)
+            if args.jsonl:
+                print(json.dumps(failure, ensure_ascii=False), flush=True)
+            elif args.json:
+                print(json.dumps(failure["error"], ensure_ascii=False))
+            else:
+                sys.stderr.write(f"{source}: {failure['error']['detail']}\n")
+            continue
+        if args.jsonl:
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+        elif args.json:
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            _print_report(source, result, sys.stdout)
+    return status
+
+
+def _read_records(path: pathlib.Path) -> Iterable[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise SampleError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise SampleError(f"{path}:{number}: each line needs a string 'text'")
+            if not isinstance(record.get("context") or "", str):
+                raise SampleError(f"{path}:{number}: 'context' must be a string")
+            yield number, record
+
+
+def _classify(args: argparse.Namespace) -> int:
+    model = _load(args.model)
+    records = [record for _, record in _read_records(args.file)]
+    pairs = [(record["text"], record.get("context") or "") for record in records]
+    for record, prediction in zip(records, classify(model, pairs), strict=True):
+        record["prediction"] = prediction.label
+        record["scores"] = prediction.scores
+        print(json.dumps(record, ensure_ascii=False))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from classifiers.train import train
+
+    def progress(step: str) -> None:
+        sys.stderr.write(f"... {step}\n")
+
+    card = train(args.samples_dir, args.out, progress)
+    scores = card["scores"]
+    print(f"Model written to {args.out} (samples digest {card['samples_digest'][:12]})\n")
+    print(f"Cross-validation on the train split ({card['samples']['train']} sentences):")
+    print(format_scores(scores["cross_validation"]))
+    print(f"\nHeld-out test split ({card['samples']['test']} sentences):")
+    print(format_scores(scores["test"]))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    model = _load(args.model)
+    samples = list(read_jsonl(args.file))
+    predictions = classify(model, [sample.pair for sample in samples])
+    scores = score([s.label for s in samples], [p.label for p in predictions])
+    if args.json:
+        print(json.dumps(scores))
+    else:
+        print(format_scores(scores))
+    if args.plot:
+        from classifiers.plot import plot_confusion
+
+        plot_confusion(scores, args.plot)
+    return 0
+
+
+def _load(path: pathlib.Path | None) -> Model:
+    return load_model(path or BUNDLED_MODEL)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of the `sourcecheck` command line."""
+    parser = argparse.ArgumentParser(prog="sourcecheck", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the API (gunicorn; --dev for Flask's server)")
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--workers", type=int, default=None, help="default: the number of cores")
+    serve.add_argument("--dev", action="store_true", help="Flask's development server")
+    serve.set_defaults(run=_serve)
+
+    analyze = commands.add_parser("analyze", help="analyze saved pages or URLs")
+    form = analyze.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="the API's response for one input")
+    form.add_argument("--jsonl", action="store_true", help="one API response per line per input")
+    analyze.add_argument("--model", type=pathlib.Path, default=None)
+    analyze.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+    analyze.set_defaults(run=_analyze)
+
+    classify_command = commands.add_parser("classify", help="label sentences from a JSON Lines file")
+    classify_command.add_argument("file", type=pathlib.Path, metavar="FILE.jsonl")
+    classify_command.add_argument("--model", type=pathlib.Path, default=None)
+    classify_command.set_defaults(run=_classify)
+
+    train = commands.add_parser("train", help="train the model from labelled samples")
+    train.add_argument("samples_dir", type=pathlib.Path, nargs="?", default=DEFAULT_SAMPLES, metavar="SAMPLES_DIR")
+    train.add_argument("--out", type=pathlib.Path, default=BUNDLED_MODEL)
+    train.set_defaults(run=_train)
+
+    evaluate = commands.add_parser("evaluate", help="score the model on a labelled JSON Lines file")
+    evaluate.add_argument("file", type=pathlib.Path, metavar="FILE.jsonl")
+    evaluate.add_argument("--model", type=pathlib.Path, default=None)
+    evaluate.add_argument("--json", action="store_true", help="print the scores as one JSON object")
+    evaluate.add_argument("--plot", type=pathlib.Path, default=None, metavar="PNG")
+    evaluate.set_defaults(run=_evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return its exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BrokenPipeError:
+        return 0
+    except (ModelError, SampleError, OSError) as error:
+        sys.stderr.write(f"sourcecheck: {error}\n")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,416 @@
+"""Extract the article body and its metadata from a news page, in one pass over the tree.
+
+The walk turns the page into text blocks (paragraph, heading, list item, block
+quote), skipping subtrees that are never article prose. Each block remembers
+the elements above it; blocks then vote for the container that holds the
+story, as Readability's scoring does, and only that container's blocks are
+kept, minus link lists and boilerplate lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
+
+PARAGRAPH, HEADING, LIST_ITEM, QUOTE = "paragraph", "heading", "list_item", "quote"
+
+MIN_SCORING_CHARS = 25  # shorter blocks (captions, labels) do not vote for a container
+MAX_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation, not prose
+SIBLING_SHARE = 0.2  # a sibling container scoring this share of the best one is kept too
+MAX_ELEMENTS = 200_000  # pages larger than this are refused (Readability aborts similarly)
+
+_SKIPPED_TAGS = frozenset(
+    """
+script style noscript template svg canvas iframe object embed form button input select
+textarea nav footer aside header figcaption dialog menu map audio video picture source
+head title meta link
+""".split()
+)
+_BLOCK_KINDS = {
+    "p": PARAGRAPH,
+    "h1": HEADING,
+    "h2": HEADING,
+    "h3": HEADING,
+    "h4": HEADING,
+    "h5": HEADING,
+    "h6": HEADING,
+    "li": LIST_ITEM,
+    "dt": LIST_ITEM,
+    "dd": LIST_ITEM,
+    "blockquote": QUOTE,
+    "pre": PARAGRAPH,
+}
+_BREAKING_TAGS = frozenset(
+    """
+div section article main td th tr table ul ol dl figure address center details summary
+body html hr
+""".split()
+)
+_SKIPPED_ROLES = frozenset(
+    "navigation banner contentinfo complementary dialog alert search menu menubar toolbar".split()
+)
+_BOILERPLATE_ATTR = re.compile(
+    r"comment|share|sharing|social|related|popular|recommend|most-?read|trending|sidebar|widget"
+    r"|newsletter|subscri|sign-?up|cookie|consent|advert|(?:^|[-_\s])ads?(?:$|[-_\s])|promo|sponsor"
+    r"|footer|masthead|(?:^|[-_\s])nav|menu|breadcrumb|byline|author|caption|credit|(?:^|[-_\s])tags?"
+    r"(?:$|[-_\s])|pagination|pager|toolbar|outbrain|taboola|disqus|modal|popup|overlay|skip-?link"
+    r"|sr-only|visually-hidden|print-only|hidden|read-?more|more-?stories|also-?read|signup|paywall",
+    re.IGNORECASE,
+)
+_CONTENT_ATTR = re.compile(r"article|body|content|entry|main|story|post-?text|column", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BOILERPLATE_LINE = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?: content)?|comments?(?: \(\d+\))?|\d+ comments?"
+    r"|share(?: this(?: article| story)?)?(?: on \w+)?|related(?: coverage| articles?| stories| content"
+    r"| posts| links)?|read (?:more|next)|see also|more from .{0,40}|popular posts from this blog"
+    r"|(?:most )?(?:popular|read|viewed|shared)(?: now| this week| stories| articles)?|recommended"
+    r"(?: for you| stories| articles)?|trending(?: now)?|you (?:may|might) also like|sign up .{0,60}"
+    r"|subscribe .{0,60}|follow us .{0,40}|(?:photo|image|picture|credit)s?(?: credit)?:? .{0,80}"
+    r"|skip to (?:main )?content|back to top|print|email|loading\W*|(?:previous|next)(?: article| post)?"
+    r"|tags?:.{0,120}|filed under:?.{0,120}|copyright .{0,120}|©.{0,120}|all rights reserved.{0,60})[.:!]?$",
+    re.IGNORECASE,
+)
+_LEAD_IN = re.compile(r"^[^.!?]{1,60}:$")
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of the article body: `text` is `Article.text[start:end]`."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article body as plain text, its blocks and its metadata."""
+
+    title: str | None
+    byline: str | None
+    published: str | None
+    language: str | None
+    url: str | None
+    text: str
+    blocks: tuple[Block, ...]
+
+
+class PageTooLargeError(ValueError):
+    """The page has more elements than we agree to walk."""
+
+
+@dataclass(slots=True)
+class _RawBlock:
+    kind: str
+    text: str
+    link_chars: int
+    ancestors: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class _Walk:
+    """State of the single walk over the tree."""
+
+    blocks: list[_RawBlock] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    link_chars: int = 0
+    kind: str = PARAGRAPH
+    ancestors: tuple[int, ...] = ()
+    bylines: list[str] = field(default_factory=list)
+    elements: int = 0
+
+    def flush(self) -> None:
+        if self.parts:
+            raw = "".join(self.parts)
+            for piece in re.split(r"\n\s*\n", raw):
+                text = _WHITESPACE.sub(" ", piece).strip()
+                if text:
+                    share = len(text) / max(len(raw), 1)
+                    self.blocks.append(
+                        _RawBlock(self.kind, text, int(self.link_chars * share), self.ancestors)
+                    )
+        self.parts = []
+        self.link_chars = 0
+
+
+def _attr_text(tag: Tag) -> str:
+    classes = tag.get("class") or []
+    if isinstance(classes, str):
+        classes = [classes]
+    return " ".join([*classes, str(tag.get("id") or "")])
+
+
+def _is_skipped(tag: Tag) -> bool:
+    if tag.name in _SKIPPED_TAGS:
+        return True
+    attrs = tag.attrs
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    if attrs.get("role") in _SKIPPED_ROLES:
+        return True
+    style = attrs.get("style")
+    if isinstance(style, str) and _HIDDEN_STYLE.search(style):
+        return True
+    marks = _attr_text(tag)
+    return bool(marks.strip()) and bool(_BOILERPLATE_ATTR.search(marks)) and not _CONTENT_ATTR.search(marks)
+
+
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.:]\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.? \d", re.I)
+MAX_BYLINE_CHARS = 100  # longer "author" boxes are biographies, not bylines
+
+
+def _note_byline(state: _Walk, node: Tag) -> None:
+    text = _WHITESPACE.sub(" ", node.get_text(" ")).strip()
+    if text and len(text) <= MAX_BYLINE_CHARS and not _DATE_LIKE.search(text):
+        state.bylines.append(text)
+
+
+def _walk(root: Tag, max_elements: int) -> _Walk:
+    """Walk the tree once, without recursion, turning it into raw text blocks."""
+    state = _Walk()
+    # Each stack entry is a node to visit, or a marker that restores state when a tag closes.
+    stack: list[object] = [root]
+    in_link = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):
+            marker, payload = node
+            if marker == "close-block":
+                state.flush()
+                state.kind, state.ancestors = payload
+            elif marker == "close-link":
+                in_link -= 1
+            elif marker == "close-break":
+                state.flush()
+                state.ancestors = payload
+            continue
+        if isinstance(node, NavigableString):
+            if isinstance(node, Comment | CData | ProcessingInstruction | Declaration | Doctype):
+                continue
+            text = str(node)
+            state.parts.append(text)
+            if in_link:
+                state.link_chars += len(text.strip())
+            continue
+        if not isinstance(node, Tag):
+            continue
+        state.elements += 1
+        if state.elements > max_elements:
+            raise PageTooLargeError(f"the page has more than {max_elements:,} elements")
+        name = node.name
+        if _is_skipped(node):
+            marks = _attr_text(node).lower()
+            if "byline" in marks or "author" in marks:
+                _note_byline(state, node)
+            continue
+        if name == "br":
+            state.parts.append("\n")
+            continue
+        if name in _BLOCK_KINDS:
+            state.flush()
+            stack.append(("close-block", (state.kind, state.ancestors)))
+            if not (state.kind == QUOTE and name == "p"):
+                state.kind = _BLOCK_KINDS[name]
+        elif name in _BREAKING_TAGS:
+            state.flush()
+            stack.append(("close-break", state.ancestors))
+            state.ancestors = (*state.ancestors, id(node))
+        elif name == "a":
+            in_link += 1
+            stack.append(("close-link", None))
+        stack.extend(reversed(node.contents))
+    state.flush()
+    return state
+
+
+def _container_scores(blocks: list[_RawBlock]) -> dict[int, float]:
+    scores: dict[int, float] = defaultdict(float)
+    for block in blocks:
+        if block.kind == HEADING or len(block.text) < MIN_SCORING_CHARS:
+            continue
+        if block.link_chars / len(block.text) > MAX_LINK_DENSITY:
+            continue
+        points = 1 + block.text.count(",") + min(len(block.text) / 100, 3)
+        # The block's container gets full points, the one above it half, the next a third.
+        for depth, element in enumerate(reversed(block.ancestors[-3:])):
+            scores[element] += points / (1 + depth)
+    return scores
+
+
+def _parent_of(element: int, blocks: list[_RawBlock]) -> int | None:
+    for block in blocks:
+        if element in block.ancestors:
+            index = block.ancestors.index(element)
+            return block.ancestors[index - 1] if index else None
+    return None
+
+
+def _select(blocks: list[_RawBlock]) -> list[_RawBlock]:
+    """Keep the blocks of the best-scoring container and of its strong siblings."""
+    scores = _container_scores(blocks)
+    if not scores:
+        return []
+    best = max(scores, key=scores.__getitem__)
+    threshold = scores[best] * SIBLING_SHARE
+    parent = _parent_of(best, blocks)
+    keep: set[int] = {best}
+    if parent is not None:
+        for block in blocks:
+            ancestors = block.ancestors
+            for index in range(1, len(ancestors)):
+                if ancestors[index - 1] == parent and scores.get(ancestors[index], 0) >= threshold:
+                    keep.add(ancestors[index])
+    return [block for block in blocks if keep.intersection(block.ancestors)]
+
+
+def _is_boilerplate(block: _RawBlock, byline: str | None) -> bool:
+    text = block.text
+    if _BOILERPLATE_LINE.match(text):
+        return True
+    if block.link_chars / len(text) > MAX_LINK_DENSITY:
+        return True
+    if byline and len(text) < len(byline) + 12 and byline.lower() in text.lower():
+        return True
+    return bool(re.match(r"^by [A-Z][\w.'’\- ]{1,60}$", text, re.IGNORECASE)) and len(text) < 60
+
+
+def _clean(blocks: list[_RawBlock], title: str | None, byline: str | None) -> list[_RawBlock]:
+    kept = [b for b in blocks if not _is_boilerplate(b, byline)]
+    if title:
+        kept = [b for b in kept if not (b.kind == HEADING and b.text.strip().lower() == title.strip().lower())]
+    # A short lead-in ("Related coverage:") or heading with nothing of the story after it is a label.
+    while kept and (kept[-1].kind == HEADING or _LEAD_IN.match(kept[-1].text)):
+        kept.pop()
+    deduplicated: list[_RawBlock] = []
+    seen: set[str] = set()
+    for block in kept:
+        if block.kind != HEADING and block.text in seen:
+            continue
+        seen.add(block.text)
+        deduplicated.append(block)
+    return deduplicated
+
+
+def _iter_json_ld(soup: BeautifulSoup) -> Iterator[dict]:
+    for script in soup.find_all("script", attrs={"type": re.compile("ld\\+json", re.I)}):
+        try:
+            data = json.loads(script.string or "")
+        except (ValueError, TypeError, RecursionError):
+            continue
+        pending = [data]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, list):
+                pending.extend(item)
+            elif isinstance(item, dict):
+                pending.extend(v for k, v in item.items() if k == "@graph")
+                yield item
+
+
+def _person_name(value: object) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        return _person_name(value.get("name"))
+    if isinstance(value, list):
+        names = [name for name in map(_person_name, value) if name]
+        return ", ".join(names) or None
+    return None
+
+
+def _metadata(soup: BeautifulSoup) -> dict[str, str | None]:
+    meta: dict[str, str | None] = {}
+    for item in _iter_json_ld(soup):
+        kind = item.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if not any(isinstance(k, str) and ("Article" in k or k in {"BlogPosting", "Report"}) for k in kinds):
+            continue
+        meta.setdefault("title", item.get("headline") if isinstance(item.get("headline"), str) else None)
+        meta.setdefault("byline", _person_name(item.get("author")))
+        published = item.get("datePublished")
+        meta.setdefault("published", published if isinstance(published, str) else None)
+        language = item.get("inLanguage")
+        meta.setdefault("language", language if isinstance(language, str) else None)
+    properties: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
+        content = tag.get("content")
+        if isinstance(key, str) and isinstance(content, str) and content.strip():
+            properties.setdefault(key.lower(), content.strip())
+    fallbacks = {
+        "title": ("og:title", "twitter:title", "title"),
+        "byline": ("author", "article:author", "byl", "dc.creator", "sailthru.author"),
+        "published": ("article:published_time", "datepublished", "date", "pubdate", "dc.date", "publish-date"),
+        "language": ("og:locale", "content-language", "language", "dc.language"),
+    }
+    for name, keys in fallbacks.items():
+        if not meta.get(name):
+            meta[name] = next((properties[k] for k in keys if k in properties), None)
+    canonical = soup.find("link", rel="canonical")
+    meta["url"] = (canonical.get("href") if canonical else None) or properties.get("og:url")
+    html = soup.find("html")
+    if html is not None and isinstance(html.get("lang"), str) and html.get("lang").strip():
+        meta["language"] = html.get("lang").strip()
+    return meta
+
+
+def _visible_title(soup: BeautifulSoup) -> str | None:
+    heading = soup.find("h1")
+    if heading is not None:
+        text = _WHITESPACE.sub(" ", heading.get_text(" ")).strip()
+        if text:
+            return text
+    title = soup.find("title")
+    return _WHITESPACE.sub(" ", title.get_text(" ")).strip() or None if title else None
+
+
+def _assemble(blocks: list[_RawBlock]) -> tuple[str, tuple[Block, ...]]:
+    parts: list[str] = []
+    out: list[Block] = []
+    position = 0
+    for block in blocks:
+        if parts:
+            parts.append("\n\n")
+            position += 2
+        out.append(Block(block.kind, position, position + len(block.text), block.text))
+        parts.append(block.text)
+        position += len(block.text)
+    return "".join(parts), tuple(out)
+
+
+def extract_article(html: str, url: str | None = None, *, max_elements: int = MAX_ELEMENTS) -> Article | None:
+    """Return the page's article, or None when it has no article body.
+
+    Raises `PageTooLargeError` for pages with more than `max_elements` elements.
+    """
+    if not html or not html.strip():
+        return None
+    soup = BeautifulSoup(html.replace("\x00", ""), "lxml")
+    meta = _metadata(soup)
+    title = meta.get("title") or _visible_title(soup)
+    root = soup.body or soup
+    walk = _walk(root, max_elements)
+    byline = meta.get("byline") or (walk.bylines[0] if walk.bylines else None)
+    if byline:
+        byline = re.sub(r"^by\s+", "", byline, flags=re.IGNORECASE).strip() or None
+    blocks = _clean(_select(walk.blocks), title, byline)
+    if not any(b.kind != HEADING for b in blocks):
+        return None
+    text, final_blocks = _assemble(blocks)
+    return Article(
+        title=title,
+        byline=byline,
+        published=meta.get("published"),
+        language=meta.get("language"),
+        url=meta.get("url") or url,
+        text=text,
+        blocks=final_blocks,
+    )
