@@ -18,9 +18,12 @@ _INVERTING_VERBS = frozenset("said says added wrote explained asked continued to
 _ATTRIBUTING_PHRASE = re.compile(
     r"\b(?:" + "|".join(re.escape(p) for p in lexicon.ATTRIBUTING_PHRASES) + r")\b", re.IGNORECASE
 )
+_IMPERSONAL_VERB = "(?:" + "|".join(lexicon.IMPERSONAL_VERBS) + ")"
 _AGENTLESS_PASSIVE = re.compile(
-    r"\b(?:(?:is|are|was|were|been|being|be)\s+(?:widely\s+|generally\s+|largely\s+|also\s+|now\s+)?"
-    r"|,\s*)(?:" + "|".join(lexicon.IMPERSONAL_VERBS) + r")\s+(?:to|as|that)\b",
+    r"\b(?:(?:is|are|was|were|been|being|be)\s+(?:widely\s+|generally\s+|largely\s+|also\s+|now\s+|long\s+)?"
+    r"|,\s*(?:widely\s+|long\s+)?)" + _IMPERSONAL_VERB + r"\s+(?:to|as|that|by\s+(?:many|some|most))\b"
+    r"|\b" + _IMPERSONAL_VERB + r"\s+to\s+(?:be|have)\b"
+    r"|\b(?:widely\s+|well\s+|long\s+)?(?:known|seen|regarded|viewed|considered)\s+(?:for|as)\b",
     re.IGNORECASE,
 )
 _IMPERSONAL = re.compile(
@@ -127,7 +130,8 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
 _KIND_RANK = {"named": 4, "organisation": 3, "pronoun": 2, "vague": 1, "": 0}
 
 
-def _find_attribution(text: str) -> tuple[list[Span], Span | None, str]:
+def _find_attribution(text: str, passive: list[Span]) -> tuple[list[Span], Span | None, str]:
+    """Find reporting verbs and the best source among their subjects; passives name nobody."""
     verbs: list[Span] = []
     best: tuple[int, Span | None, str] = (0, None, "")
     for match in _ATTRIBUTING_PHRASE.finditer(text):
@@ -138,7 +142,8 @@ def _find_attribution(text: str) -> tuple[list[Span], Span | None, str]:
         best = _better(best, text, subject)
     for match in _WORD.finditer(text):
         word = match.group()
-        if word not in lexicon.REPORTING_VERBS or any(s <= match.start() < e for s, e in verbs):
+        start = match.start()
+        if word not in lexicon.REPORTING_VERBS or any(s <= start < e for s, e in (*verbs, *passive)):
             continue
         verbs.append(match.span())
         best = _better(best, text, _subject_before(text, match.start()))
@@ -170,12 +175,12 @@ def _unquoted(text: str) -> str:
 def read_cues(text: str, context: str = "") -> Cues:
     """Read the sourcing and opinion cues of `text`, given the sentence before it."""
     outside = _unquoted(text)
-    verbs, source, source_kind = _find_attribution(text)
+    passive = [m.span() for m in _AGENTLESS_PASSIVE.finditer(outside)]
+    passive += [m.span() for m in _IMPERSONAL.finditer(outside)]
+    verbs, source, source_kind = _find_attribution(text, passive)
     vague = [m.span() for m in _ANONYMOUS.finditer(text)]
     if source_kind == "vague" and source is not None:
         vague.append(source)
-    passive = [m.span() for m in _AGENTLESS_PASSIVE.finditer(outside)]
-    passive += [m.span() for m in _IMPERSONAL.finditer(outside)]
     subjective = lexicon.subjectivity()
     opinion: list[Span] = []
     facts: list[Span] = []
@@ -210,7 +215,7 @@ def read_cues(text: str, context: str = "") -> Cues:
     facts.extend(numbers)
     quote_marks, open_quote = _quote_state(text)
     context_marks, context_open = _quote_state(context)
-    context_verbs, _, context_kind = _find_attribution(context) if context else ([], None, "")
+    context_verbs, _, context_kind = _find_attribution(context, []) if context else ([], None, "")
     stripped = text.strip()
     word_count = max(len(words), 1)
     counts = {

@@ -331,7 +331,7 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str | None]:
     for item in _iter_json_ld(soup):
         kind = item.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
-        if not any(isinstance(k, str) and ("Article" in k or k in {"BlogPosting", "Report"}) for k in kinds):
+        if not any(isinstance(k, str) and ("Article" in k or "Posting" in k or k == "Report") for k in kinds):
             continue
         meta.setdefault("title", item.get("headline") if isinstance(item.get("headline"), str) else None)
         meta.setdefault("byline", _person_name(item.get("author")))
