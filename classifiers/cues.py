@@ -46,8 +46,8 @@ _PREDICTION = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d|\b(?:percent|per\s+cent|million|billion|trillion|dozens?|hundreds?)\b", re.I)
-_QUOTE_OPEN = "“\"«"
-_QUOTE_CLOSE = "”\"»"
+_QUOTE_OPEN = '“"«'
+_QUOTE_CLOSE = '”"»'
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’\-]{2,}(?:\([^)]*\))?\s*[—–-]\s")
 _CLAUSE_BREAK = re.compile(r"[,;:“”\"()—–]|\bthat\b|\band\b|\bbut\b|\bwhile\b|\bas\b", re.IGNORECASE)
@@ -83,7 +83,7 @@ def _subject_before(text: str, verb_start: int) -> Span | None:
     if not words:
         return None
     words = words[-6:]
-    adverbs = {"also", "later", "previously", "earlier", "then", "has", "have", "had", "had", "was"}
+    adverbs = {"also", "later", "previously", "earlier", "then", "has", "have", "had", "was"}
     while words and words[-1].group().lower() in adverbs:
         words.pop()
     if not words:
@@ -116,13 +116,17 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
         proper = [
             t
             for i, t in enumerate(tokens)
-            if t[0].isupper() and not (i == 0 and at_sentence_start) and lowered[i] not in lexicon.VAGUE_SOURCES
+            if t[0].isupper()
+            and not (i == 0 and at_sentence_start)
+            and lowered[i] not in lexicon.VAGUE_SOURCES
         ]
         return "named" if len(proper) >= 2 else "vague"
     if any(t in lexicon.ORGANISATION_WORDS for t in lowered):
         return "organisation"
     capitalised = [t for t in tokens if t[0].isupper()]
-    if capitalised and (len(capitalised) >= 2 or not at_sentence_start or lowered[0] in lexicon.TITLES or len(tokens) <= 3):
+    if capitalised and (
+        len(capitalised) >= 2 or not at_sentence_start or lowered[0] in lexicon.TITLES or len(tokens) <= 3
+    ):
         return "named"
     return ""
 
@@ -153,7 +157,9 @@ def _find_attribution(text: str, passive: list[Span]) -> tuple[list[Span], Span 
     return sorted(verbs), best[1], best[2]
 
 
-def _better(best: tuple[int, Span | None, str], text: str, subject: Span | None) -> tuple[int, Span | None, str]:
+def _better(
+    best: tuple[int, Span | None, str], text: str, subject: Span | None
+) -> tuple[int, Span | None, str]:
     if subject is None:
         return best
     kind = _source_kind(text[subject[0] : subject[1]], subject[0] == 0)
@@ -234,7 +240,9 @@ def read_cues(text: str, context: str = "") -> Cues:
         "context_open_quote": float(context_open),
         "context_quotes": float(context_marks > 0),
         "context_colon": float(context.rstrip().endswith(":")),
-        "context_attributed": float(bool(context_verbs) and context_kind in {"named", "organisation", "pronoun"}),
+        "context_attributed": float(
+            bool(context_verbs) and context_kind in {"named", "organisation", "pronoun"}
+        ),
         "context_vague": float(context_kind == "vague"),
         "hedges": float(hedges),
         "predictions": float(len(predictions)),

@@ -27,7 +27,9 @@ def score(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
             }
             for i, label in enumerate(labels)
         },
-        "macro_f1": round(float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0)), 4),
+        "macro_f1": round(
+            float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0)), 4
+        ),
         "accuracy": round(sum(t == p for t, p in zip(truth, predicted, strict=True)) / max(len(truth), 1), 4),
         "confusion_matrix": confusion_matrix(truth, predicted, labels=labels).tolist(),
         "count": len(truth),

@@ -61,8 +61,6 @@ def build_pipeline() -> Pipeline:
         ]
     )
     cues = Pipeline([("extract", FunctionTransformer(cue_matrix)), ("scale", StandardScaler())])
-    features = FeatureUnion(
-        [("words", words), ("chars", chars), ("cues", cues)], transformer_weights=WEIGHTS
-    )
+    features = FeatureUnion([("words", words), ("chars", chars), ("cues", cues)], transformer_weights=WEIGHTS)
     classifier = LogisticRegression(C=REGULARISATION_C, max_iter=5000, class_weight="balanced")
     return Pipeline([("features", features), ("classifier", classifier)])

@@ -57,9 +57,9 @@ brief briefs
 )
 
 #: Lower-case inflections of reporting verbs; matched case-sensitively so "States" is no verb.
-REPORTING_VERBS: frozenset[str] = frozenset(
-    form for base in _REPORTING_BASES for form in _inflect(base)
-) - _NOUN_FORMS
+REPORTING_VERBS: frozenset[str] = (
+    frozenset(form for base in _REPORTING_BASES for form in _inflect(base)) - _NOUN_FORMS
+)
 
 #: Phrases that attribute on their own, with the source after them.
 ATTRIBUTING_PHRASES = (

@@ -68,7 +68,7 @@ def load_model(model_path: pathlib.Path = BUNDLED_MODEL) -> Model:
         card = json.loads(card_path(model_path).read_text(encoding="utf-8"))
     except ModelError:
         raise
-    except (OSError, ValueError, TypeError) as error:
+    except (OSError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as error:
         raise ModelError(f"{model_path}: cannot load model ({error})") from error
     if not isinstance(pipeline, Pipeline):
         raise ModelError(f"{model_path}: does not hold a scikit-learn Pipeline")

@@ -26,7 +26,9 @@ def plot_confusion(scores: dict[str, Any], path: pathlib.Path) -> None:
     peak = max((max(row) for row in matrix), default=0)
     for i, row in enumerate(matrix):
         for j, value in enumerate(row):
-            axes.text(j, i, str(value), ha="center", va="center", color="white" if value > peak / 2 else "black")
+            axes.text(
+                j, i, str(value), ha="center", va="center", color="white" if value > peak / 2 else "black"
+            )
     figure.colorbar(image, ax=axes)
     figure.tight_layout()
     figure.savefig(path, dpi=120)

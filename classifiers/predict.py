@@ -82,4 +82,3 @@ def classify(model: Model, pairs: Sequence[tuple[str, str]]) -> list[Prediction]
             )
         )
     return predictions
-

@@ -33,7 +33,9 @@ def _library_versions() -> dict[str, str]:
     return versions
 
 
-def train(samples_dir: pathlib.Path, out: pathlib.Path, progress: Progress = lambda step: None) -> dict[str, Any]:
+def train(
+    samples_dir: pathlib.Path, out: pathlib.Path, progress: Progress = lambda step: None
+) -> dict[str, Any]:
     """Train on the train split, cross-validate, score the test split, save; return the card."""
     progress("validating samples")
     train_set = load_split(samples_dir, TRAIN)

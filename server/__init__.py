@@ -10,7 +10,7 @@ from flask_cors import CORS
 
 from classifiers.model import load_model
 from server import problems
-from server.api import api
+from server.api import blueprint
 from server.config import DEFAULTS, EXTENSION_ORIGINS
 
 
@@ -32,6 +32,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     origins = [*EXTENSION_ORIGINS, *app.config["CORS_ORIGINS"]]
     CORS(app, resources={r"/api/*": {"origins": origins}}, vary_header=True)
     problems.register(app)
-    app.register_blueprint(api)
+    app.register_blueprint(blueprint)
     app.after_request(_harden)
     return app

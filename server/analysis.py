@@ -28,13 +28,17 @@ def _article_fields(article: Article) -> dict[str, Any]:
     }
 
 
-def analyze(html: str, url: str | None, model: Model, *, max_elements: int, context_chars: int) -> dict[str, Any]:
+def analyze(
+    html: str, url: str | None, model: Model, *, max_elements: int, context_chars: int
+) -> dict[str, Any]:
     """Analyze one page; raise `Problem` (422) when it has no article body or is too large."""
     started = time.perf_counter()
     try:
         article = extract_article(html, url, max_elements=max_elements)
     except PageTooLargeError as error:
-        raise Problem(422, "page-too-large", "Page too large", f"{error}; the limit is {max_elements:,}.") from None
+        raise Problem(
+            422, "page-too-large", "Page too large", f"{error}; the limit is {max_elements:,}."
+        ) from None
     if article is None:
         raise Problem(
             422,

@@ -14,7 +14,7 @@ from server.analysis import analyze
 from server.openapi import openapi_document
 from server.problems import Problem
 
-api = Blueprint("api", __name__, url_prefix="/api/v1")
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def current_model() -> Model:
@@ -22,13 +22,22 @@ def current_model() -> Model:
 
 
 def _json_body() -> dict[str, Any]:
-    if not request.mimetype or not (request.mimetype == "application/json" or request.mimetype.endswith("+json")):
-        raise Problem(415, "not-json", "Unsupported media type", "Send the page as JSON with Content-Type: application/json.")
+    if not request.mimetype or not (
+        request.mimetype == "application/json" or request.mimetype.endswith("+json")
+    ):
+        raise Problem(
+            415,
+            "not-json",
+            "Unsupported media type",
+            "Send the page as JSON with Content-Type: application/json.",
+        )
     raw = request.get_data(cache=False)
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError):
-        raise Problem(400, "malformed-json", "Malformed JSON", "The request body is not valid UTF-8 JSON.") from None
+        raise Problem(
+            400, "malformed-json", "Malformed JSON", "The request body is not valid UTF-8 JSON."
+        ) from None
     if not isinstance(body, dict):
         raise Problem(400, "invalid-field", "Invalid request", "The request body must be a JSON object.")
     return body
@@ -45,7 +54,7 @@ def _string_field(body: dict[str, Any], name: str, *, required: bool) -> str | N
     return value
 
 
-@api.post("/analyze")
+@blueprint.post("/analyze")
 def analyze_page() -> Response:
     body = _json_body()
     html = _string_field(body, "html", required=True)
@@ -61,7 +70,7 @@ def analyze_page() -> Response:
     return jsonify(result)
 
 
-@api.get("/health")
+@blueprint.get("/health")
 def health() -> Response:
     return jsonify({"status": "ok", "model": {"name": MODEL_NAME, "version": current_model().version}})
 
@@ -80,19 +89,26 @@ def model_info(model: Model) -> dict[str, Any]:
     }
 
 
-@api.get("/model")
+@blueprint.get("/model")
 def model() -> Response:
     return jsonify(model_info(current_model()))
 
 
-@api.post("/model/reload")
+@blueprint.post("/model/reload")
 def reload_model() -> Response:
     token = current_app.config.get("ADMIN_TOKEN")
     if not token:
-        raise Problem(403, "reload-disabled", "Reloading disabled", "Set SOURCECHECK_ADMIN_TOKEN to allow reloading the model.")
+        raise Problem(
+            403,
+            "reload-disabled",
+            "Reloading disabled",
+            "Set SOURCECHECK_ADMIN_TOKEN to allow reloading the model.",
+        )
     sent = request.headers.get("Authorization", "")
     if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
-        raise Problem(401, "unauthorized", "Unauthorized", "Send the admin token as 'Authorization: Bearer <token>'.")
+        raise Problem(
+            401, "unauthorized", "Unauthorized", "Send the admin token as 'Authorization: Bearer <token>'."
+        )
     try:
         fresh = load_model(current_app.config["MODEL_PATH"])
     except ModelError as error:
@@ -101,6 +117,6 @@ def reload_model() -> Response:
     return jsonify(model_info(fresh))
 
 
-@api.get("/openapi.json")
+@blueprint.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(openapi_document())

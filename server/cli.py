@@ -196,7 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     classify_command.set_defaults(run=_classify)
 
     train = commands.add_parser("train", help="train the model from labelled samples")
-    train.add_argument("samples_dir", type=pathlib.Path, nargs="?", default=DEFAULT_SAMPLES, metavar="SAMPLES_DIR")
+    train.add_argument(
+        "samples_dir", type=pathlib.Path, nargs="?", default=DEFAULT_SAMPLES, metavar="SAMPLES_DIR"
+    )
     train.add_argument("--out", type=pathlib.Path, default=BUNDLED_MODEL)
     train.set_defaults(run=_train)
 

@@ -24,6 +24,7 @@ MIN_SCORING_CHARS = 25  # shorter blocks (captions, labels) do not vote for a co
 MAX_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation, not prose
 SIBLING_SHARE = 0.2  # a sibling container scoring this share of the best one is kept too
 MAX_ELEMENTS = 200_000  # pages larger than this are refused (Readability aborts similarly)
+MAX_CONTAINER_DEPTH = 256  # deeper wrappers count as their ancestor, bounding work on hostile nesting
 
 _SKIPPED_TAGS = frozenset(
     """
@@ -107,12 +108,26 @@ class PageTooLargeError(ValueError):
     """The page has more elements than we agree to walk."""
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Container:
+    """A container element in the walk, linked to the one around it; equal only to itself."""
+
+    parent: _Container | None
+    depth: int
+
+    def lineage(self) -> Iterator[_Container]:
+        node: _Container | None = self
+        while node is not None:
+            yield node
+            node = node.parent
+
+
 @dataclass(slots=True)
 class _RawBlock:
     kind: str
     text: str
     link_chars: int
-    ancestors: tuple[int, ...]
+    container: _Container
 
 
 @dataclass(slots=True)
@@ -123,7 +138,8 @@ class _Walk:
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
     kind: str = PARAGRAPH
-    ancestors: tuple[int, ...] = ()
+    container: _Container = field(default_factory=lambda: _Container(None, 0))
+    containers: list[_Container] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
     elements: int = 0
 
@@ -135,7 +151,7 @@ class _Walk:
                 if text:
                     share = len(text) / max(len(raw), 1)
                     self.blocks.append(
-                        _RawBlock(self.kind, text, int(self.link_chars * share), self.ancestors)
+                        _RawBlock(self.kind, text, int(self.link_chars * share), self.container)
                     )
         self.parts = []
         self.link_chars = 0
@@ -163,7 +179,9 @@ def _is_skipped(tag: Tag) -> bool:
     return bool(marks.strip()) and bool(_BOILERPLATE_ATTR.search(marks)) and not _CONTENT_ATTR.search(marks)
 
 
-_DATE_LIKE = re.compile(r"\d{1,4}[-/.:]\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.? \d", re.I)
+_DATE_LIKE = re.compile(
+    r"\d{1,4}[-/.:]\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.? \d", re.I
+)
 MAX_BYLINE_CHARS = 100  # longer "author" boxes are biographies, not bylines
 
 
@@ -185,12 +203,12 @@ def _walk(root: Tag, max_elements: int) -> _Walk:
             marker, payload = node
             if marker == "close-block":
                 state.flush()
-                state.kind, state.ancestors = payload
+                state.kind, state.container = payload
             elif marker == "close-link":
                 in_link -= 1
             elif marker == "close-break":
                 state.flush()
-                state.ancestors = payload
+                state.container = payload
             continue
         if isinstance(node, NavigableString):
             if isinstance(node, Comment | CData | ProcessingInstruction | Declaration | Doctype):
@@ -216,13 +234,15 @@ def _walk(root: Tag, max_elements: int) -> _Walk:
             continue
         if name in _BLOCK_KINDS:
             state.flush()
-            stack.append(("close-block", (state.kind, state.ancestors)))
+            stack.append(("close-block", (state.kind, state.container)))
             if not (state.kind == QUOTE and name == "p"):
                 state.kind = _BLOCK_KINDS[name]
         elif name in _BREAKING_TAGS:
             state.flush()
-            stack.append(("close-break", state.ancestors))
-            state.ancestors = (*state.ancestors, id(node))
+            stack.append(("close-break", state.container))
+            if state.container.depth < MAX_CONTAINER_DEPTH:
+                state.container = _Container(state.container, state.container.depth + 1)
+                state.containers.append(state.container)
         elif name == "a":
             in_link += 1
             stack.append(("close-link", None))
@@ -231,8 +251,8 @@ def _walk(root: Tag, max_elements: int) -> _Walk:
     return state
 
 
-def _container_scores(blocks: list[_RawBlock]) -> dict[int, float]:
-    scores: dict[int, float] = defaultdict(float)
+def _container_scores(blocks: list[_RawBlock]) -> dict[_Container, float]:
+    scores: dict[_Container, float] = defaultdict(float)
     for block in blocks:
         if block.kind == HEADING or len(block.text) < MIN_SCORING_CHARS:
             continue
@@ -240,35 +260,22 @@ def _container_scores(blocks: list[_RawBlock]) -> dict[int, float]:
             continue
         points = 1 + block.text.count(",") + min(len(block.text) / 100, 3)
         # The block's container gets full points, the one above it half, the next a third.
-        for depth, element in enumerate(reversed(block.ancestors[-3:])):
-            scores[element] += points / (1 + depth)
+        for depth, container in zip(range(3), block.container.lineage(), strict=False):
+            scores[container] += points / (1 + depth)
     return scores
 
 
-def _parent_of(element: int, blocks: list[_RawBlock]) -> int | None:
-    for block in blocks:
-        if element in block.ancestors:
-            index = block.ancestors.index(element)
-            return block.ancestors[index - 1] if index else None
-    return None
-
-
-def _select(blocks: list[_RawBlock]) -> list[_RawBlock]:
+def _select(blocks: list[_RawBlock], containers: list[_Container]) -> list[_RawBlock]:
     """Keep the blocks of the best-scoring container and of its strong siblings."""
     scores = _container_scores(blocks)
     if not scores:
         return []
     best = max(scores, key=scores.__getitem__)
     threshold = scores[best] * SIBLING_SHARE
-    parent = _parent_of(best, blocks)
-    keep: set[int] = {best}
-    if parent is not None:
-        for block in blocks:
-            ancestors = block.ancestors
-            for index in range(1, len(ancestors)):
-                if ancestors[index - 1] == parent and scores.get(ancestors[index], 0) >= threshold:
-                    keep.add(ancestors[index])
-    return [block for block in blocks if keep.intersection(block.ancestors)]
+    keep = {best}
+    if best.parent is not None:
+        keep.update(c for c in containers if c.parent is best.parent and scores.get(c, 0) >= threshold)
+    return [block for block in blocks if any(c in keep for c in block.container.lineage())]
 
 
 def _is_boilerplate(block: _RawBlock, byline: str | None) -> bool:
@@ -285,7 +292,9 @@ def _is_boilerplate(block: _RawBlock, byline: str | None) -> bool:
 def _clean(blocks: list[_RawBlock], title: str | None, byline: str | None) -> list[_RawBlock]:
     kept = [b for b in blocks if not _is_boilerplate(b, byline)]
     if title:
-        kept = [b for b in kept if not (b.kind == HEADING and b.text.strip().lower() == title.strip().lower())]
+        kept = [
+            b for b in kept if not (b.kind == HEADING and b.text.strip().lower() == title.strip().lower())
+        ]
     # A short lead-in ("Related coverage:") or heading with nothing of the story after it is a label.
     while kept and (kept[-1].kind == HEADING or _LEAD_IN.match(kept[-1].text)):
         kept.pop()
@@ -348,7 +357,14 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str | None]:
     fallbacks = {
         "title": ("og:title", "twitter:title", "title"),
         "byline": ("author", "article:author", "byl", "dc.creator", "sailthru.author"),
-        "published": ("article:published_time", "datepublished", "date", "pubdate", "dc.date", "publish-date"),
+        "published": (
+            "article:published_time",
+            "datepublished",
+            "date",
+            "pubdate",
+            "dc.date",
+            "publish-date",
+        ),
         "language": ("og:locale", "content-language", "language", "dc.language"),
     }
     for name, keys in fallbacks.items():
@@ -401,7 +417,7 @@ def extract_article(html: str, url: str | None = None, *, max_elements: int = MA
     byline = meta.get("byline") or (walk.bylines[0] if walk.bylines else None)
     if byline:
         byline = re.sub(r"^by\s+", "", byline, flags=re.IGNORECASE).strip() or None
-    blocks = _clean(_select(walk.blocks), title, byline)
+    blocks = _clean(_select(walk.blocks, walk.containers), title, byline)
     if not any(b.kind != HEADING for b in blocks):
         return None
     text, final_blocks = _assemble(blocks)

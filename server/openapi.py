@@ -89,7 +89,9 @@ _SCHEMAS: dict[str, Any] = {
             },
             "sources": {
                 "type": "array",
-                "items": _object({"name": {"type": "string"}, "sentences": {"type": "integer", "minimum": 1}}),
+                "items": _object(
+                    {"name": {"type": "string"}, "sentences": {"type": "integer", "minimum": 1}}
+                ),
             },
             "attributed_share": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
         }
@@ -150,7 +152,9 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "sourcecheck API",
             "version": "1.0.0",
-            "description": "Finds the sentences of a news article that name no source or voice the writer's opinion.",
+            "description": (
+                "Finds the sentences of a news article that name no source or voice the writer's opinion."
+            ),
         },
         "paths": {
             "/api/v1/analyze": {
@@ -195,7 +199,9 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "openapi",
-                    "responses": {"200": {"description": "This document.", "content": {"application/json": {}}}},
+                    "responses": {
+                        "200": {"description": "This document.", "content": {"application/json": {}}}
+                    },
                 }
             },
         },

@@ -54,7 +54,9 @@ def update() -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--update", action="store_true", help="rewrite every expected.json")
     if parser.parse_args().update:
         update()

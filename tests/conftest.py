@@ -1,0 +1,62 @@
+"""Shared fixtures: a model the tests train themselves, the app, and its client."""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from classifiers.features import build_pipeline
+from classifiers.model import Model, load_model, save_model
+from classifiers.samples import TRAIN, load_split
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples" / "sentences"
+PAGES = ROOT / "samples" / "pages"
+
+
+@pytest.fixture(scope="session")
+def test_model_path(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """Train a model from the train split, so tests do not depend on the shipped file."""
+    samples = load_split(SAMPLES, TRAIN)
+    pipeline = build_pipeline().fit([s.pair for s in samples], [s.label for s in samples])
+    path = tmp_path_factory.mktemp("model") / "test.skops"
+    card = {"name": "test", "version": "test", "labels": list(pipeline.classes_), "samples_digest": "test"}
+    save_model(pipeline, card, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def test_model(test_model_path: pathlib.Path) -> Model:
+    return load_model(test_model_path)
+
+
+@pytest.fixture(scope="session")
+def make_app(test_model_path: pathlib.Path) -> Callable[..., Flask]:
+    """Return a factory of apps on the test model, for tests that need other settings."""
+    from server import create_app
+
+    def make(**overrides: object) -> Flask:
+        return create_app({"TESTING": True, "MODEL_PATH": str(test_model_path), **overrides})
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def app(make_app: Callable[..., Flask]) -> Flask:
+    """One app for the tests that leave its settings alone (loading a model takes a while)."""
+    return make_app(ADMIN_TOKEN="s3cret")
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def page_html(slug: str) -> str:
+    from server.fetch import decode_html
+
+    return decode_html((PAGES / slug / "page.html").read_bytes())

@@ -1,0 +1,119 @@
+import json
+
+import pytest
+
+from server.cli import main
+from tests.conftest import PAGES, SAMPLES
+
+
+@pytest.fixture()
+def run(capsys, test_model_path):
+    """Run `sourcecheck ARGS...` in this process with the test model; return (status, out, err)."""
+
+    def invoke(*args: str, model: bool = True) -> tuple[int, str, str]:
+        extra = ["--model", str(test_model_path)] if model else []
+        status = main([*args[:1], *extra, *args[1:]])
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return invoke
+
+
+def test_analyze_prints_a_readable_report(run):
+    status, out, _ = run("analyze", str(PAGES / "seed-blog" / "page.html"))
+    assert status == 0
+    assert out.startswith("Trump Discusses US-China Relations In Call With Xi Jinping\n")
+    assert "sentences:" in out and "Claims with a named source:" in out
+    assert "Popular posts" not in out
+
+
+def test_analyze_json_is_the_api_response(run, client):
+    status, out, _ = run("analyze", "--json", str(PAGES / "seed-wire" / "page.html"))
+    assert status == 0
+    result = json.loads(out)
+    html = (PAGES / "seed-wire" / "page.html").read_text(encoding="utf-8")
+    api = client.post("/api/v1/analyze", json={"html": html}).get_json()
+    assert result["article"] == api["article"]
+    assert [s["label"] for s in result["sentences"]] == [s["label"] for s in api["sentences"]]
+
+
+def test_analyze_jsonl_keeps_order_and_reports_failures_in_line(run, tmp_path):
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>", encoding="utf-8")
+    missing = tmp_path / "missing.html"
+    inputs = [
+        str(PAGES / "seed-blog" / "page.html"),
+        str(empty),
+        str(missing),
+        str(PAGES / "seed-wire" / "page.html"),
+    ]
+    status, out, _ = run("analyze", "--jsonl", *inputs)
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 4
+    assert status == 1
+    assert lines[0]["article"]["title"].startswith("Trump Discusses")
+    assert lines[1]["input"] == str(empty) and lines[1]["error"]["status"] == 422
+    assert lines[2]["input"] == str(missing) and lines[2]["error"]["status"] == 400
+    assert lines[3]["article"]["title"].startswith("Xi, Trump")
+
+
+def test_analyze_rejects_non_http_urls(run):
+    status, _, err = run("analyze", "ftp://example.org/page.html")
+    assert status == 1
+    assert "ftp://example.org/page.html" in err
+
+
+def test_classify_adds_prediction_and_scores_and_keeps_other_keys(run, tmp_path):
+    path = tmp_path / "in.jsonl"
+    rows = [
+        {"text": "Officials say the bridge is unsafe.", "id": 7},
+        {"text": "“We will fix it,” she added.", "context": "The mayor spoke on Monday."},
+    ]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    status, out, _ = run("classify", str(path))
+    assert status == 0
+    written = [json.loads(line) for line in out.splitlines()]
+    assert [w["text"] for w in written] == [r["text"] for r in rows]
+    assert written[0]["id"] == 7
+    for row in written:
+        assert row["prediction"] in row["scores"]
+        assert row["scores"][row["prediction"]] == max(row["scores"].values())
+
+
+def test_classify_names_the_bad_line(run, tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "Fine."}\n{"txt": "typo"}\n', encoding="utf-8")
+    status, _, err = run("classify", str(path))
+    assert status == 1
+    assert f"{path}:2:" in err
+
+
+def test_evaluate_json_reports_macro_f1(run):
+    status, out, _ = run("evaluate", "--json", str(SAMPLES / "test" / "news.jsonl"))
+    assert status == 0
+    scores = json.loads(out)
+    assert 0 <= scores["macro_f1"] <= 1
+    assert len(scores["confusion_matrix"]) == 4
+
+
+def test_train_writes_a_model_and_card_atomically(run, tmp_path):
+    out = tmp_path / "models" / "trained.skops"
+    status, printed, _ = run("train", str(SAMPLES), "--out", str(out), model=False)
+    assert status == 0
+    assert out.exists() and out.with_suffix(".json").exists()
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert card["samples"]["test"] > 0
+    assert "macro-F1" in printed
+    assert sorted(p.name for p in out.parent.iterdir()) == ["trained.json", "trained.skops"]
+
+
+def test_train_stops_at_a_malformed_sample_and_writes_nothing(run, tmp_path):
+    for split in ("train", "test"):
+        (tmp_path / split).mkdir()
+        (tmp_path / split / "a.jsonl").write_text('{"text": "A.", "label": "neutral"}\n', encoding="utf-8")
+    (tmp_path / "train" / "b.jsonl").write_text('{"text": "B.", "label": "gossip"}\n', encoding="utf-8")
+    out = tmp_path / "model.skops"
+    status, _, err = run("train", str(tmp_path), "--out", str(out), model=False)
+    assert status == 1
+    assert "b.jsonl:1:" in err and "gossip" in err
+    assert not out.exists()

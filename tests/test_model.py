@@ -1,0 +1,65 @@
+import os
+
+import pytest
+import skops.io
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from classifiers.labels import LABELS
+from classifiers.model import BUNDLED_MODEL, ModelError, card_path, load_model, save_model, untrusted_types
+from classifiers.predict import classify
+from classifiers.samples import samples_digest
+from tests.conftest import SAMPLES
+
+MAX_MODEL_BYTES = 20 * 1024 * 1024
+
+
+def test_the_shipped_model_was_trained_from_the_current_samples():
+    card = load_model(BUNDLED_MODEL).card
+    assert card["samples_digest"] == samples_digest(SAMPLES), (
+        "samples/ changed since the model was trained: run `sourcecheck train`"
+    )
+
+
+def test_the_shipped_model_is_small_trusted_and_carded():
+    assert BUNDLED_MODEL.stat().st_size < MAX_MODEL_BYTES
+    assert untrusted_types(BUNDLED_MODEL) == []
+    model = load_model(BUNDLED_MODEL)
+    assert sorted(model.card["labels"]) == sorted(LABELS)
+    assert {"scikit-learn", "skops", "numpy"} <= set(model.card["libraries"])
+    assert 0 < model.card["scores"]["test"]["macro_f1"] <= 1
+    assert model.card["scores"]["test"]["confusion_matrix"]
+
+
+def test_a_model_holding_an_untrusted_function_is_refused(tmp_path):
+    path = tmp_path / "evil.skops"
+    skops.io.dump(Pipeline([("run", FunctionTransformer(os.system))]), path)
+    card_path(path).write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError, match="untrusted"):
+        load_model(path)
+
+
+def test_a_missing_or_corrupt_model_gives_a_model_error(tmp_path):
+    with pytest.raises(ModelError):
+        load_model(tmp_path / "absent.skops")
+    corrupt = tmp_path / "corrupt.skops"
+    corrupt.write_bytes(b"not a zip file")
+    with pytest.raises(ModelError):
+        load_model(corrupt)
+
+
+def test_saving_then_loading_gives_the_same_predictions(test_model, tmp_path):
+    path = tmp_path / "copy.skops"
+    save_model(test_model.pipeline, test_model.card, path)
+    again = load_model(path)
+    pairs = [("Officials say the bridge is unsafe.", ""), ("Why does it matter?", "")]
+    assert [p.scores for p in classify(again, pairs)] == [p.scores for p in classify(test_model, pairs)]
+    assert not list(tmp_path.glob(".copy*")), "a temporary file was left behind"
+
+
+def test_predictions_carry_calibrated_scores_cues_and_a_reason(test_model):
+    [prediction] = classify(test_model, [("The ministry said the talks were frank.", "")])
+    assert set(prediction.scores) == set(LABELS)
+    assert sum(prediction.scores.values()) == pytest.approx(1, abs=1e-3)
+    assert prediction.score == max(prediction.scores.values())
+    assert prediction.reason.endswith(".")
