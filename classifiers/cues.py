@@ -45,6 +45,13 @@ _PREDICTION = re.compile(
     r"|will\s+(?:define|shape|determine|decide|prove|test|be\s+(?:key|crucial|critical)))\b",
     re.IGNORECASE,
 )
+_PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?[a-z]+(?:ed|en)\b")
+_SCHEDULE = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:scheduled|due|set|expected)\s+to\s+(?:begin|start|open|close|resume|take\s+place|meet|run)\b"
+    r"|\b(?:opens|closes|runs|starts|begins|resumes|meets|open\s+(?:at|from|on|to)|will\s+be\s+held|takes\s+place)\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to)\b", re.I)
 _NUMBER = re.compile(r"\d|\b(?:percent|per\s+cent|million|billion|trillion|dozens?|hundreds?)\b", re.I)
 _QUOTE_OPEN = '“"«'
 _QUOTE_CLOSE = '”"»'
@@ -192,9 +199,15 @@ def read_cues(text: str, context: str = "") -> Cues:
     facts: list[Span] = []
     subjectivity_sum = subjectivity_max = 0.0
     hedges = intensifiers = person = calls = superlatives = months = 0
+    past = proper = 0
     words = _words(outside)
-    for word in words:
-        lower = word.group().lower().strip("'’")
+    for index, word in enumerate(words):
+        token = word.group()
+        lower = token.lower().strip("'’")
+        if lower in lexicon.IRREGULAR_PAST or (lower.endswith("ed") and lower not in lexicon.REPORTING_VERBS):
+            past += 1
+        if index and token[0].isupper():
+            proper += 1
         score = subjective.get(lower, 0.0)
         subjectivity_sum += score
         subjectivity_max = max(subjectivity_max, score)
@@ -206,8 +219,8 @@ def read_cues(text: str, context: str = "") -> Cues:
             opinion.append(word.span())
         elif score >= 0.6:
             opinion.append(word.span())
-        if lower in lexicon.FIRST_SECOND_PERSON:
-            person += 1
+        if lower in lexicon.FIRST_SECOND_PERSON and (token == "I" or not token.isupper()):
+            person += 1  # "US" and "WE" in capitals are a country and an acronym
         if lower in lexicon.CALL_TO_ACTION:
             calls += 1
         if lower in lexicon.SUPERLATIVES:
@@ -260,6 +273,12 @@ def read_cues(text: str, context: str = "") -> Cues:
         "dateline": float(bool(_DATELINE.match(stripped))),
         "title_case": sum(w.group()[0].isupper() for w in words) / word_count,
         "log_words": float(len(words)).__pow__(0.5),
+        "past_tense": float(past),
+        "proper_nouns": proper / word_count,
+        "schedule": float(len(_SCHEDULE.findall(outside))),
+        "future": float(len(_FUTURE.findall(outside))),
+        "present_perfect": float(len(_PRESENT_PERFECT.findall(outside))),
+        "first_word_lower_verb": float(bool(words) and words[0].group().lower() in lexicon.IMPERATIVES),
     }
     return Cues(
         attribution=verbs,

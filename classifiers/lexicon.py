@@ -175,3 +175,23 @@ def subjectivity() -> dict[str, float]:
         if form and " " not in form:
             scores[form] = max(scores.get(form, 0.0), value)
     return scores
+
+
+#: Common irregular past-tense forms: with "-ed" words, they mark narrated events.
+IRREGULAR_PAST = frozenset(
+    """
+was were had did made took won lost fell rose left went came began became held met struck sank
+sold bought paid ran hit cut put set kept brought built caught drove fled gave grew knew led
+meant shot spent stood threw upheld withdrew overturned froze broke chose fought forgave hid
+sent shut sat slept spoke stole swept swore taught tore understood woke wore
+""".split()
+)
+
+#: Verbs that open instructions ("Drink water", "Check on neighbours"): logistics, not claims.
+IMPERATIVES = frozenset(
+    """
+drink keep check do don't turn follow bring water wash cover call visit book read watch sign
+register apply avoid stay use make take wear leave go try ask see find contact email click
+remember note send get put bookmark subscribe listen join vote
+""".split()
+)
