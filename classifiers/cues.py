@@ -181,6 +181,14 @@ def _quote_state(text: str) -> tuple[int, bool]:
     return curly_open + curly_close + straight, curly_open > curly_close or straight % 2 == 1
 
 
+def _trimmed(text: str, span: Span) -> Span:
+    """Drop the punctuation and spaces a pattern needed for context from a span's edges."""
+    start, end = span
+    while start < end and not text[start].isalnum():
+        start += 1
+    return start, end
+
+
 def _unquoted(text: str) -> str:
     return _QUOTED.sub(lambda m: " " * len(m.group()), text)
 
@@ -188,7 +196,7 @@ def _unquoted(text: str) -> str:
 def read_cues(text: str, context: str = "") -> Cues:
     """Read the sourcing and opinion cues of `text`, given the sentence before it."""
     outside = _unquoted(text)
-    passive = [m.span() for m in _AGENTLESS_PASSIVE.finditer(outside)]
+    passive = [_trimmed(text, m.span()) for m in _AGENTLESS_PASSIVE.finditer(outside)]
     passive += [m.span() for m in _IMPERSONAL.finditer(outside)]
     verbs, source, source_kind = _find_attribution(text, passive)
     vague = [m.span() for m in _ANONYMOUS.finditer(text)]
@@ -217,7 +225,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         elif lower in lexicon.INTENSIFIERS:
             intensifiers += 1
             opinion.append(word.span())
-        elif score >= 0.6:
+        elif score >= 0.6 and lower not in lexicon.SUPERLATIVES:
             opinion.append(word.span())
         if lower in lexicon.FIRST_SECOND_PERSON and (token == "I" or not token.isupper()):
             person += 1  # "US" and "WE" in capitals are a country and an acronym

@@ -24,6 +24,7 @@ class Prediction:
 
 
 def _quoted(text: str, spans: Sequence[Span], limit: int = 3) -> str:
+    """Quote the distinct words of `spans`, at most `limit` of them."""
     words = list(dict.fromkeys(text[start:end] for start, end in spans))[:limit]
     return ", ".join(f"“{word}”" for word in words)
 
@@ -50,7 +51,9 @@ def explain(label: str, text: str, cues: Cues, evidence: Sequence[Span]) -> str:
         if cues.vague:
             return f"The only source is vague ({_quoted(text, cues.vague)}): nobody a reader can check."
         if cues.passive:
-            return f"It says {_quoted(text, cues.passive)} without saying who does."
+            return (
+                f"{_quoted(text, cues.passive)} hides who believes or reports this, so it cannot be checked."
+            )
         return "It states a checkable fact without saying where it comes from."
     if label == OPINION:
         if words:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import pathlib
-from collections.abc import Callable
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -60,3 +68,50 @@ def page_html(slug: str) -> str:
     from server.fetch import decode_html
 
     return decode_html((PAGES / slug / "page.html").read_bytes())
+
+
+STARTUP_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _sourcecheck_command() -> list[str]:
+    script = pathlib.Path(sys.executable).with_name("sourcecheck")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("sourcecheck")
+    return [found] if found else [sys.executable, "-m", "server.cli"]
+
+
+@contextlib.contextmanager
+def running_api(workdir: pathlib.Path, workers: int = 2) -> Iterator[str]:
+    """Run `sourcecheck serve` (gunicorn, the shipped model) on a free port; yield its URL."""
+    port = free_port()
+    log = workdir / "server.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*_sourcecheck_command(), "serve", "--port", str(port), "--workers", str(workers)],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                if requests.get(f"{url}/api/v1/health", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,62 +1,16 @@
 """The real thing: `sourcecheck serve` under gunicorn, called over HTTP."""
 
-import os
-import pathlib
-import shutil
-import socket
-import subprocess
-import sys
-import time
-
 import pytest
 import requests
 
 from classifiers.labels import FLAGGED
-from tests.conftest import page_html
-
-STARTUP_SECONDS = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _command() -> list[str]:
-    script = pathlib.Path(sys.executable).with_name("sourcecheck")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("sourcecheck")
-    return [found] if found else [sys.executable, "-m", "server.cli"]
+from tests.conftest import page_html, running_api
 
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory):
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [*_command(), "serve", "--port", str(port), "--workers", "2"],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/api/v1/health", timeout=1).ok:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        process.wait()
-        pytest.fail(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    with running_api(tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 def _analyze(url: str, slug: str) -> dict:
