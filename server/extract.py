@@ -22,15 +22,17 @@ PARAGRAPH, HEADING, LIST_ITEM, QUOTE = "paragraph", "heading", "list_item", "quo
 
 MIN_SCORING_CHARS = 25  # shorter blocks (captions, labels) do not vote for a container
 MAX_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation, not prose
+BOILERPLATE_VOTE = 0.25  # a paragraph inside a "related" or "share" box votes a quarter
 SIBLING_SHARE = 0.2  # a sibling container scoring this share of the best one is kept too
 MAX_ELEMENTS = 200_000  # pages larger than this are refused (Readability aborts similarly)
 MAX_CONTAINER_DEPTH = 256  # deeper wrappers count as their ancestor, bounding work on hostile nesting
 
+_METADATA_TAGS = frozenset({"meta", "link", "title", "script"})
 _SKIPPED_TAGS = frozenset(
     """
 script style noscript template svg canvas iframe object embed form button input select
 textarea nav footer aside header figcaption dialog menu map audio video picture source
-head title meta link
+noembed
 """.split()
 )
 _BLOCK_KINDS = {
@@ -57,13 +59,14 @@ _SKIPPED_ROLES = frozenset(
     "navigation banner contentinfo complementary dialog alert search menu menubar toolbar".split()
 )
 _BOILERPLATE_ATTR = re.compile(
-    r"comment|share|sharing|social|related|popular|recommend|most-?read|trending|sidebar|widget"
+    r"comment|share|sharing|social|related|popular|recommend|most-?read|trending|sidebar"
     r"|newsletter|subscri|sign-?up|cookie|consent|advert|(?:^|[-_\s])ads?(?:$|[-_\s])|promo|sponsor"
     r"|footer|masthead|(?:^|[-_\s])nav|menu|breadcrumb|byline|author|caption|credit|(?:^|[-_\s])tags?"
     r"(?:$|[-_\s])|pagination|pager|toolbar|outbrain|taboola|disqus|modal|popup|overlay|skip-?link"
-    r"|sr-only|visually-hidden|print-only|hidden|read-?more|more-?stories|also-?read|signup|paywall",
+    r"|sr-only|visually-hidden|print-only|read-?more|more-?stories|also-?read|signup|paywall",
     re.IGNORECASE,
 )
+_NEVER_BOILERPLATE = frozenset({"html", "body", "main", "article"})
 _CONTENT_ATTR = re.compile(r"article|body|content|entry|main|story|post-?text|column", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BOILERPLATE_LINE = re.compile(
@@ -114,6 +117,8 @@ class _Container:
 
     parent: _Container | None
     depth: int
+    boilerplate: bool = False  # its class or id reads as boilerplate ("share", "related", ...)
+    under_boilerplate: bool = False  # it or a container around it is boilerplate
 
     def lineage(self) -> Iterator[_Container]:
         node: _Container | None = self
@@ -141,6 +146,9 @@ class _Walk:
     container: _Container = field(default_factory=lambda: _Container(None, 0))
     containers: list[_Container] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
+    metadata: list[Tag] = field(default_factory=list)  # <meta>, <link>, <title>, JSON-LD scripts
+    first_heading: Tag | None = None
+    language: str | None = None
     elements: int = 0
 
     def flush(self) -> None:
@@ -165,6 +173,7 @@ def _attr_text(tag: Tag) -> str:
 
 
 def _is_skipped(tag: Tag) -> bool:
+    """Return whether a subtree is never article prose, whatever its surroundings."""
     if tag.name in _SKIPPED_TAGS:
         return True
     attrs = tag.attrs
@@ -173,8 +182,13 @@ def _is_skipped(tag: Tag) -> bool:
     if attrs.get("role") in _SKIPPED_ROLES:
         return True
     style = attrs.get("style")
-    if isinstance(style, str) and _HIDDEN_STYLE.search(style):
-        return True
+    return isinstance(style, str) and bool(_HIDDEN_STYLE.search(style))
+
+
+def _looks_boilerplate(tag: Tag) -> bool:
+    """Return whether the class or id names boilerplate; the article body may still be inside."""
+    if tag.name in _NEVER_BOILERPLATE:
+        return False
     marks = _attr_text(tag)
     return bool(marks.strip()) and bool(_BOILERPLATE_ATTR.search(marks)) and not _CONTENT_ATTR.search(marks)
 
@@ -189,6 +203,16 @@ def _note_byline(state: _Walk, node: Tag) -> None:
     text = _WHITESPACE.sub(" ", node.get_text(" ")).strip()
     if text and len(text) <= MAX_BYLINE_CHARS and not _DATE_LIKE.search(text):
         state.bylines.append(text)
+
+
+def _enter(state: _Walk, boilerplate: bool) -> None:
+    """Open a container below the current one (past the depth cap, the current one stands in)."""
+    parent = state.container
+    if parent.depth < MAX_CONTAINER_DEPTH:
+        state.container = _Container(
+            parent, parent.depth + 1, boilerplate, boilerplate or parent.under_boilerplate
+        )
+        state.containers.append(state.container)
 
 
 def _walk(root: Tag, max_elements: int) -> _Walk:
@@ -224,11 +248,20 @@ def _walk(root: Tag, max_elements: int) -> _Walk:
         if state.elements > max_elements:
             raise PageTooLargeError(f"the page has more than {max_elements:,} elements")
         name = node.name
+        if name in _METADATA_TAGS:
+            state.metadata.append(node)
+            continue
+        if name == "html" and isinstance(node.get("lang"), str):
+            state.language = node["lang"].strip() or None
+        elif name == "h1" and state.first_heading is None:
+            state.first_heading = node
         if _is_skipped(node):
+            continue
+        boilerplate = _looks_boilerplate(node)
+        if boilerplate:
             marks = _attr_text(node).lower()
             if "byline" in marks or "author" in marks:
                 _note_byline(state, node)
-            continue
         if name == "br":
             state.parts.append("\n")
             continue
@@ -237,12 +270,14 @@ def _walk(root: Tag, max_elements: int) -> _Walk:
             stack.append(("close-block", (state.kind, state.container)))
             if not (state.kind == QUOTE and name == "p"):
                 state.kind = _BLOCK_KINDS[name]
+            if boilerplate:
+                _enter(state, boilerplate)
+        elif boilerplate and name not in _BREAKING_TAGS:
+            continue  # an inline credit, label or share link
         elif name in _BREAKING_TAGS:
             state.flush()
             stack.append(("close-break", state.container))
-            if state.container.depth < MAX_CONTAINER_DEPTH:
-                state.container = _Container(state.container, state.container.depth + 1)
-                state.containers.append(state.container)
+            _enter(state, boilerplate)
         elif name == "a":
             in_link += 1
             stack.append(("close-link", None))
@@ -259,6 +294,8 @@ def _container_scores(blocks: list[_RawBlock]) -> dict[_Container, float]:
         if block.link_chars / len(block.text) > MAX_LINK_DENSITY:
             continue
         points = 1 + block.text.count(",") + min(len(block.text) / 100, 3)
+        if block.container.under_boilerplate:
+            points *= BOILERPLATE_VOTE
         # The block's container gets full points, the one above it half, the next a third.
         for depth, container in zip(range(3), block.container.lineage(), strict=False):
             scores[container] += points / (1 + depth)
@@ -275,7 +312,17 @@ def _select(blocks: list[_RawBlock], containers: list[_Container]) -> list[_RawB
     keep = {best}
     if best.parent is not None:
         keep.update(c for c in containers if c.parent is best.parent and scores.get(c, 0) >= threshold)
-    return [block for block in blocks if any(c in keep for c in block.container.lineage())]
+    return [block for block in blocks if _kept(block.container, keep)]
+
+
+def _kept(container: _Container, keep: set[_Container]) -> bool:
+    """Return whether a block's container lies in a kept one with no boilerplate in between."""
+    for node in container.lineage():
+        if node in keep:
+            return True
+        if node.boilerplate:
+            return False
+    return False
 
 
 def _is_boilerplate(block: _RawBlock, byline: str | None) -> bool:
@@ -308,8 +355,8 @@ def _clean(blocks: list[_RawBlock], title: str | None, byline: str | None) -> li
     return deduplicated
 
 
-def _iter_json_ld(soup: BeautifulSoup) -> Iterator[dict]:
-    for script in soup.find_all("script", attrs={"type": re.compile("ld\\+json", re.I)}):
+def _iter_json_ld(scripts: list[Tag]) -> Iterator[dict]:
+    for script in scripts:
         try:
             data = json.loads(script.string or "")
         except (ValueError, TypeError, RecursionError):
@@ -335,9 +382,14 @@ def _person_name(value: object) -> str | None:
     return None
 
 
-def _metadata(soup: BeautifulSoup) -> dict[str, str | None]:
+def _metadata(walk: _Walk) -> dict[str, str | None]:
+    """Read title, byline, date, language and URL from JSON-LD, OpenGraph and <meta> tags."""
+    by_name: dict[str, list[Tag]] = defaultdict(list)
+    for tag in walk.metadata:
+        by_name[tag.name].append(tag)
+    scripts = [t for t in by_name["script"] if "ld+json" in str(t.get("type") or "").lower()]
     meta: dict[str, str | None] = {}
-    for item in _iter_json_ld(soup):
+    for item in _iter_json_ld(scripts):
         kind = item.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
         if not any(isinstance(k, str) and ("Article" in k or "Posting" in k or k == "Report") for k in kinds):
@@ -349,7 +401,7 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str | None]:
         language = item.get("inLanguage")
         meta.setdefault("language", language if isinstance(language, str) else None)
     properties: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in by_name["meta"]:
         key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
         content = tag.get("content")
         if isinstance(key, str) and isinstance(content, str) and content.strip():
@@ -370,22 +422,20 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str | None]:
     for name, keys in fallbacks.items():
         if not meta.get(name):
             meta[name] = next((properties[k] for k in keys if k in properties), None)
-    canonical = soup.find("link", rel="canonical")
-    meta["url"] = (canonical.get("href") if canonical else None) or properties.get("og:url")
-    html = soup.find("html")
-    if html is not None and isinstance(html.get("lang"), str) and html.get("lang").strip():
-        meta["language"] = html.get("lang").strip()
+    canonical = next((t.get("href") for t in by_name["link"] if t.get("rel") == "canonical"), None)
+    meta["url"] = (canonical if isinstance(canonical, str) else None) or properties.get("og:url")
+    meta["language"] = walk.language or meta.get("language")
+    titles = by_name["title"]
+    meta["page_title"] = _WHITESPACE.sub(" ", titles[0].get_text(" ")).strip() or None if titles else None
     return meta
 
 
-def _visible_title(soup: BeautifulSoup) -> str | None:
-    heading = soup.find("h1")
-    if heading is not None:
-        text = _WHITESPACE.sub(" ", heading.get_text(" ")).strip()
+def _visible_title(walk: _Walk, page_title: str | None) -> str | None:
+    if walk.first_heading is not None:
+        text = _WHITESPACE.sub(" ", walk.first_heading.get_text(" ")).strip()
         if text:
             return text
-    title = soup.find("title")
-    return _WHITESPACE.sub(" ", title.get_text(" ")).strip() or None if title else None
+    return page_title
 
 
 def _assemble(blocks: list[_RawBlock]) -> tuple[str, tuple[Block, ...]]:
@@ -409,11 +459,11 @@ def extract_article(html: str, url: str | None = None, *, max_elements: int = MA
     """
     if not html or not html.strip():
         return None
-    soup = BeautifulSoup(html.replace("\x00", ""), "lxml")
-    meta = _metadata(soup)
-    title = meta.get("title") or _visible_title(soup)
-    root = soup.body or soup
-    walk = _walk(root, max_elements)
+    # Class lists stay plain strings: splitting every attribute costs a tenth of the parse.
+    soup = BeautifulSoup(html.replace("\x00", ""), "lxml", multi_valued_attributes=None)
+    walk = _walk(soup, max_elements)
+    meta = _metadata(walk)
+    title = meta.get("title") or _visible_title(walk, meta.get("page_title"))
     byline = meta.get("byline") or (walk.bylines[0] if walk.bylines else None)
     if byline:
         byline = re.sub(r"^by\s+", "", byline, flags=re.IGNORECASE).strip() or None
