@@ -23,7 +23,9 @@ PARAGRAPH, HEADING, LIST_ITEM, QUOTE = "paragraph", "heading", "list_item", "quo
 MIN_SCORING_CHARS = 25  # shorter blocks (captions, labels) do not vote for a container
 MAX_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation, not prose
 BOILERPLATE_VOTE = 0.25  # a paragraph inside a "related" or "share" box votes a quarter
-SIBLING_SHARE = 0.2  # a sibling container scoring this share of the best one is kept too
+SIBLING_SHARE = 0.2
+ISLAND_SHARE = 0.4  # another container of prose this strong, near the best one, is story too
+ISLAND_MAX_LEVELS = 5  # "near": their common ancestor is at most this far above the best one  # a sibling container scoring this share of the best one is kept too
 MAX_ELEMENTS = 200_000  # pages larger than this are refused (Readability aborts similarly)
 MAX_CONTAINER_DEPTH = 256  # deeper wrappers count as their ancestor, bounding work on hostile nesting
 
@@ -80,6 +82,14 @@ _BOILERPLATE_LINE = re.compile(
     r"|tags?:.{0,120}|filed under:?.{0,120}|copyright .{0,120}|©.{0,120}|all rights reserved.{0,60})[.:!]?$",
     re.IGNORECASE,
 )
+_PROMO_LINE = re.compile(
+    r"\b(?:sign up (?:for|to)|subscribe (?:to|for|now)|follow @?\w+ on (?:twitter|x|facebook|instagram))\b"
+    r"|^(?:in )?this .{0,60}\b(?:file )?(?:photo|image|picture)\b|^related [\w ]{0,20}:",
+    re.IGNORECASE,
+)
+_TIMESTAMP = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}:\d\d\b|^(?:updated|published|posted)\b", re.I)
+MAX_PROMO_CHARS = 200  # a longer block that mentions subscribing is probably part of the story
+MAX_TIMESTAMP_WORDS = 12  # "Published Monday, November 18, 2019 8:22AM EST" and the like
 _LEAD_IN = re.compile(r"^[^.!?]{1,60}:$")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -302,16 +312,39 @@ def _container_scores(blocks: list[_RawBlock]) -> dict[_Container, float]:
     return scores
 
 
+def _distance_to_common_ancestor(a: _Container, b: _Container) -> int:
+    """Return how many levels above `a` the nearest container holding both lies."""
+    around_b = set(b.lineage())
+    for steps, node in enumerate(a.lineage()):
+        if node in around_b:
+            return steps
+    return a.depth + 1
+
+
 def _select(blocks: list[_RawBlock], containers: list[_Container]) -> list[_RawBlock]:
-    """Keep the blocks of the best-scoring container and of its strong siblings."""
+    """Keep the best-scoring container, its strong siblings, and strong containers nearby.
+
+    Stories split by figures or ads into several wrappers leave more than one
+    container of prose; those that score well and share an ancestor close to the
+    best one are kept too.
+    """
     scores = _container_scores(blocks)
     if not scores:
         return []
     best = max(scores, key=scores.__getitem__)
-    threshold = scores[best] * SIBLING_SHARE
     keep = {best}
     if best.parent is not None:
+        threshold = scores[best] * SIBLING_SHARE
         keep.update(c for c in containers if c.parent is best.parent and scores.get(c, 0) >= threshold)
+    around_best = set(best.lineage())
+    for container, value in scores.items():
+        if (
+            value >= scores[best] * ISLAND_SHARE
+            and not container.under_boilerplate
+            and container not in around_best
+            and _distance_to_common_ancestor(best, container) <= ISLAND_MAX_LEVELS
+        ):
+            keep.add(container)
     return [block for block in blocks if _kept(block.container, keep)]
 
 
@@ -331,6 +364,14 @@ def _is_boilerplate(block: _RawBlock, byline: str | None) -> bool:
         return True
     if block.link_chars / len(text) > MAX_LINK_DENSITY:
         return True
+    if len(text) <= MAX_PROMO_CHARS and _PROMO_LINE.search(text):
+        return True
+    if (
+        len(text.split()) <= MAX_TIMESTAMP_WORDS
+        and _TIMESTAMP.search(text)
+        and not text.rstrip("”’\"'").endswith((".", "?", "!"))
+    ):
+        return True
     if byline and len(text) < len(byline) + 12 and byline.lower() in text.lower():
         return True
     return bool(re.match(r"^by [A-Z][\w.'’\- ]{1,60}$", text, re.IGNORECASE)) and len(text) < 60
@@ -345,14 +386,7 @@ def _clean(blocks: list[_RawBlock], title: str | None, byline: str | None) -> li
     # A short lead-in ("Related coverage:") or heading with nothing of the story after it is a label.
     while kept and (kept[-1].kind == HEADING or _LEAD_IN.match(kept[-1].text)):
         kept.pop()
-    deduplicated: list[_RawBlock] = []
-    seen: set[str] = set()
-    for block in kept:
-        if block.kind != HEADING and block.text in seen:
-            continue
-        seen.add(block.text)
-        deduplicated.append(block)
-    return deduplicated
+    return kept
 
 
 def _iter_json_ld(scripts: list[Tag]) -> Iterator[dict]:
