@@ -23,9 +23,9 @@ PARAGRAPH, HEADING, LIST_ITEM, QUOTE = "paragraph", "heading", "list_item", "quo
 MIN_SCORING_CHARS = 25  # shorter blocks (captions, labels) do not vote for a container
 MAX_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation, not prose
 BOILERPLATE_VOTE = 0.25  # a paragraph inside a "related" or "share" box votes a quarter
-SIBLING_SHARE = 0.2
+SIBLING_SHARE = 0.2  # a sibling container scoring this share of the best one is kept too
 ISLAND_SHARE = 0.4  # another container of prose this strong, near the best one, is story too
-ISLAND_MAX_LEVELS = 5  # "near": their common ancestor is at most this far above the best one  # a sibling container scoring this share of the best one is kept too
+ISLAND_MAX_LEVELS = 5  # "near": their common ancestor is at most this far above the best one
 MAX_ELEMENTS = 200_000  # pages larger than this are refused (Readability aborts similarly)
 MAX_CONTAINER_DEPTH = 256  # deeper wrappers count as their ancestor, bounding work on hostile nesting
 

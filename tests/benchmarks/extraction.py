@@ -143,11 +143,12 @@ def main() -> None:
             p, r = p or 0.0, r or 0.0
             return 2 * p * r / (p + r) if p + r else 0.0
 
+        def shown(value: float | None) -> str:
+            return "none" if value is None else f"{value:.3f}"
+
         print("\nworst pages for sourcecheck (id, precision, recall):")
         for row in sorted(results["sourcecheck"]["per_page"], key=page_f1)[: args.show_worst]:
-            print(
-                f"  {row[0]}  P={row[1] if row[1] is None else round(row[1], 3)}  R={row[2] if row[2] is None else round(row[2], 3)}"
-            )
+            print(f"  {row[0]}  P={shown(row[1])}  R={shown(row[2])}")
 
 
 if __name__ == "__main__":
