@@ -1,10 +1,15 @@
+import json
+import pathlib
+
 import pytest
 
 from classifiers.samples import read_jsonl
 from server.extract import PageTooLargeError, extract_article
+from tests.benchmarks.extraction import page_scores
 from tests.conftest import PAGES, page_html
 from tests.golden import expected, extracted, page_dirs
 
+BASELINES = json.loads((pathlib.Path(__file__).parent / "baselines.json").read_text(encoding="utf-8"))
 BOILERPLATE = {
     "seed-blog": [
         "Comments",
@@ -79,6 +84,25 @@ def test_xhtml_and_deep_nesting_do_not_crash():
         "<div>" * 100_000 + "<p>Deep text, far down the tree, that nobody will read.</p>" + "</div>" * 100_000
     )
     extract_article(deep)
+
+
+def test_ten_megabytes_of_paragraphs_is_read_without_error():
+    paragraph = "<p>The council met again today to discuss the budget, and nothing was decided.</p>"
+    article = extract_article("<html><body>" + paragraph * 130_000 + "</body></html>")
+    assert article is not None and len(article.blocks) == 130_000
+
+
+def test_extraction_stays_above_its_floor_on_the_golden_pages():
+    """Score extraction with the benchmark's metric against the sentences a person labelled."""
+    precisions, recalls = [], []
+    for page in page_dirs():
+        truth = " ".join(sample.text for sample in read_jsonl(page / "labels.jsonl"))
+        article = extract_article(page_html(page.name))
+        precision, recall = page_scores(article.text if article else "", truth)
+        precisions.append(precision or 0.0)
+        recalls.append(recall or 0.0)
+    precision, recall = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
+    assert 2 * precision * recall / (precision + recall) >= BASELINES["pages_extraction_f1"]
 
 
 def test_too_many_elements_is_refused():
