@@ -6,6 +6,7 @@ turns its counts into features, and the API shows its spans to the reader.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from classifiers import lexicon
 
 Span = tuple[int, int]
 
+_WORD_CHARS = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*%?")
 _INVERTING_VERBS = frozenset("said says added wrote explained asked continued told insisted".split())
 _ATTRIBUTING_PHRASE = re.compile(
@@ -58,6 +60,39 @@ _QUOTE_CLOSE = '”"»'
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’\-]{2,}(?:\([^)]*\))?\s*[—–-]\s")
 _CLAUSE_BREAK = re.compile(r"[,;:“”\"()—–]|\bthat\b|\band\b|\bbut\b|\bwhile\b|\bas\b", re.IGNORECASE)
+
+
+# Each costly pattern runs only when the sentence holds one of the words it needs.
+_PASSIVE_TRIGGERS = frozenset(lexicon.IMPERSONAL_VERBS) | {
+    "known",
+    "seen",
+    "regarded",
+    "viewed",
+    "considered",
+}
+_IMPERSONAL_TRIGGERS = frozenset({"it", "there", "some", "many"})
+_ANONYMOUS_TRIGGERS = frozenset(
+    "anonymity named identified familiar close briefed authorised authorized anonymously".split()
+)
+_PREDICTION_TRIGGERS = frozenset(
+    "likely probably surely certainly undoubtedly bound poised seen tell spell mean prove define shape"
+    " determine decide test key crucial critical".split()
+)
+_SCHEDULE_TRIGGERS = frozenset(
+    "scheduled due set expected opens closes runs starts begins resumes meets open held takes".split()
+)
+_PHRASE_TRIGGERS = frozenset(
+    "according statement interview post filing report reporters comment respond quoted remarks letter"
+    " speech".split()
+)
+
+
+def _spans(
+    pattern: re.Pattern[str], text: str, vocabulary: frozenset[str], triggers: frozenset[str]
+) -> list[Span]:
+    if vocabulary.isdisjoint(triggers):
+        return []
+    return [m.span() for m in pattern.finditer(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,11 +176,14 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
 _KIND_RANK = {"named": 4, "organisation": 3, "pronoun": 2, "vague": 1, "": 0}
 
 
-def _find_attribution(text: str, passive: list[Span]) -> tuple[list[Span], Span | None, str]:
+def _find_attribution(
+    text: str, passive: list[Span], vocabulary: frozenset[str]
+) -> tuple[list[Span], Span | None, str]:
     """Find reporting verbs and the best source among their subjects; passives name nobody."""
     verbs: list[Span] = []
     best: tuple[int, Span | None, str] = (0, None, "")
-    for match in _ATTRIBUTING_PHRASE.finditer(text):
+    phrases = _ATTRIBUTING_PHRASE.finditer(text) if not vocabulary.isdisjoint(_PHRASE_TRIGGERS) else ()
+    for match in phrases:
         verbs.append(match.span())
         subject = _subject_after(text, match.end()) if match.group().lower() == "according to" else None
         if subject is None:
@@ -193,13 +231,30 @@ def _unquoted(text: str) -> str:
     return _QUOTED.sub(lambda m: " " * len(m.group()), text)
 
 
+def _vocabulary(text: str) -> frozenset[str]:
+    return frozenset(_WORD_CHARS.findall(text.lower()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _context_reading(context: str) -> tuple[bool, str]:
+    """Return whether the sentence before attributes, and to what kind of source (cached:
+    in an article, the sentence before was read a moment ago)."""
+    if not context:
+        return False, ""
+    verbs, _, kind = _find_attribution(context, [], _vocabulary(context))
+    return bool(verbs), kind
+
+
 def read_cues(text: str, context: str = "") -> Cues:
     """Read the sourcing and opinion cues of `text`, given the sentence before it."""
     outside = _unquoted(text)
-    passive = [_trimmed(text, m.span()) for m in _AGENTLESS_PASSIVE.finditer(outside)]
-    passive += [m.span() for m in _IMPERSONAL.finditer(outside)]
-    verbs, source, source_kind = _find_attribution(text, passive)
-    vague = [m.span() for m in _ANONYMOUS.finditer(text)]
+    vocabulary = _vocabulary(text)
+    passive = [
+        _trimmed(text, span) for span in _spans(_AGENTLESS_PASSIVE, outside, vocabulary, _PASSIVE_TRIGGERS)
+    ]
+    passive += _spans(_IMPERSONAL, outside, vocabulary, _IMPERSONAL_TRIGGERS)
+    verbs, source, source_kind = _find_attribution(text, passive, vocabulary)
+    vague = _spans(_ANONYMOUS, text, vocabulary, _ANONYMOUS_TRIGGERS)
     if source_kind == "vague" and source is not None:
         vague.append(source)
     subjective = lexicon.subjectivity()
@@ -236,13 +291,13 @@ def read_cues(text: str, context: str = "") -> Cues:
             facts.append(word.span())
         if lower in lexicon.MONTHS:
             months += 1
-    predictions = [m.span() for m in _PREDICTION.finditer(outside)]
+    predictions = _spans(_PREDICTION, outside, vocabulary, _PREDICTION_TRIGGERS)
     opinion.extend(predictions)
     numbers = [m.span() for m in _NUMBER.finditer(outside)]
     facts.extend(numbers)
     quote_marks, open_quote = _quote_state(text)
     context_marks, context_open = _quote_state(context)
-    context_verbs, _, context_kind = _find_attribution(context, []) if context else ([], None, "")
+    context_attributes, context_kind = _context_reading(context)
     stripped = text.strip()
     word_count = max(len(words), 1)
     counts = {
@@ -262,7 +317,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         "context_quotes": float(context_marks > 0),
         "context_colon": float(context.rstrip().endswith(":")),
         "context_attributed": float(
-            bool(context_verbs) and context_kind in {"named", "organisation", "pronoun"}
+            context_attributes and context_kind in {"named", "organisation", "pronoun"}
         ),
         "context_vague": float(context_kind == "vague"),
         "hedges": float(hedges),
@@ -283,7 +338,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         "log_words": float(len(words)).__pow__(0.5),
         "past_tense": float(past),
         "proper_nouns": proper / word_count,
-        "schedule": float(len(_SCHEDULE.findall(outside))),
+        "schedule": float(len(_spans(_SCHEDULE, outside, vocabulary, _SCHEDULE_TRIGGERS))),
         "future": float(len(_FUTURE.findall(outside))),
         "present_perfect": float(len(_PRESENT_PERFECT.findall(outside))),
         "first_word_lower_verb": float(bool(words) and words[0].group().lower() in lexicon.IMPERATIVES),

@@ -1,0 +1,62 @@
+"""Time the classifier on 1,000 sentences, model already loaded, on one core.
+
+    python -m tests.benchmarks.classify_speed [--sentences N] [--repeat R]
+
+Sentences come from `samples/` (pages and labelled sentences), cycled to N. The
+process is pinned to one CPU and BLAS to one thread, so the figure is one core's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import statistics
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from classifiers.features import cached_cues  # noqa: E402
+from classifiers.model import BUNDLED_MODEL, load_model  # noqa: E402
+from classifiers.predict import classify  # noqa: E402
+from classifiers.samples import read_jsonl  # noqa: E402
+
+SAMPLES = pathlib.Path(__file__).resolve().parents[2] / "samples"
+
+
+def sentences(count: int) -> list[tuple[str, str]]:
+    pool = [s.pair for path in sorted(SAMPLES.glob("**/*.jsonl")) for s in read_jsonl(path)]
+    # Distinct texts, so no cache can answer for a sentence seen before.
+    return [(f"{text} ({i})", context) for i, (text, context) in enumerate(pool * (count // len(pool) + 1))][
+        :count
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sentences", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--model", type=pathlib.Path, default=BUNDLED_MODEL)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    model = load_model(args.model)
+    batch = sentences(args.sentences)
+    classify(model, batch[:50])
+    times = []
+    for _ in range(args.repeat):
+        cached_cues.cache_clear()
+        started = time.perf_counter()
+        classify(model, batch)
+        times.append((time.perf_counter() - started) * 1000)
+    print(
+        f"{args.sentences} sentences, one core, {args.repeat} runs: "
+        f"median {statistics.median(times):.1f} ms, best {min(times):.1f} ms, worst {max(times):.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
