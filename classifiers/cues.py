@@ -16,6 +16,15 @@ Span = tuple[int, int]
 
 _WORD_CHARS = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*%?")
+_BETWEEN_SUBJECT_AND_VERB = frozenset(
+    "also later previously earlier then still never often has have had was were is are will would did"
+    " does".split()
+)
+_VAGUE_SUBJECT = re.compile(
+    r"\s*(?:some|many|several|most|a\s+few|few|other|numerous|various)\s+(?:\w+\s+){0,2}?"
+    r"(?:" + "|".join(sorted(lexicon.VAGUE_SOURCES)) + r")\b",
+    re.IGNORECASE,
+)
 _INVERTING_VERBS = frozenset("said says added wrote explained asked continued told insisted".split())
 _ATTRIBUTING_PHRASE = re.compile(
     r"\b(?:" + "|".join(re.escape(p) for p in lexicon.ATTRIBUTING_PHRASES) + r")\b", re.IGNORECASE
@@ -50,7 +59,8 @@ _PREDICTION = re.compile(
 _PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?[a-z]+(?:ed|en)\b")
 _SCHEDULE = re.compile(
     r"\b(?:is|are|was|were)\s+(?:scheduled|due|set|expected)\s+to\s+(?:begin|start|open|close|resume|take\s+place|meet|run)\b"
-    r"|\b(?:opens|closes|runs|starts|begins|resumes|meets|open\s+(?:at|from|on|to)|will\s+be\s+held|takes\s+place)\b",
+    r"|\b(?:opens|closes|runs|starts|begins|resumes|meets|open\s+(?:at|from|on|to)|will\s+be\s+held|takes\s+place)\b"
+    r"|\b(?:is|are)\s+(?:planned|scheduled|due)\s+(?:for|on|in)\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to)\b", re.I)
@@ -125,8 +135,9 @@ def _subject_before(text: str, verb_start: int) -> Span | None:
     if not words:
         return None
     words = words[-6:]
-    adverbs = {"also", "later", "previously", "earlier", "then", "has", "have", "had", "was"}
-    while words and words[-1].group().lower() in adverbs:
+    while words and (
+        words[-1].group().lower() in _BETWEEN_SUBJECT_AND_VERB or words[-1].group().endswith("ly")
+    ):
         words.pop()
     if not words:
         return None
@@ -152,8 +163,10 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
         return ""
     if len(tokens) <= 2 and lowered[-1] in lexicon.PRONOUNS:
         return "pronoun"
-    if any(t in lexicon.VAGUE_SOURCES for t in lowered) and not any(
-        t in lexicon.ORGANISATION_WORDS and t not in lexicon.VAGUE_SOURCES for t in lowered
+    head_is_vague = lowered[-1] in lexicon.VAGUE_SOURCES
+    if head_is_vague or (
+        any(t in lexicon.VAGUE_SOURCES for t in lowered)
+        and not any(t in lexicon.ORGANISATION_WORDS and t not in lexicon.VAGUE_SOURCES for t in lowered)
     ):
         proper = [
             t
@@ -192,7 +205,10 @@ def _find_attribution(
     for match in _WORD.finditer(text):
         word = match.group()
         start = match.start()
-        if word not in lexicon.REPORTING_VERBS or any(s <= start < e for s, e in (*verbs, *passive)):
+        verb = word in lexicon.REPORTING_VERBS or (
+            word in lexicon.NOUN_FORMS and text[match.end() : match.end() + 6] == " that "
+        )
+        if not verb or any(s <= start < e for s, e in (*verbs, *passive)):
             continue
         verbs.append(match.span())
         best = _better(best, text, _subject_before(text, match.start()))
@@ -253,8 +269,14 @@ def read_cues(text: str, context: str = "") -> Cues:
         _trimmed(text, span) for span in _spans(_AGENTLESS_PASSIVE, outside, vocabulary, _PASSIVE_TRIGGERS)
     ]
     passive += _spans(_IMPERSONAL, outside, vocabulary, _IMPERSONAL_TRIGGERS)
+    passive += [m.span() for m in _WORD.finditer(outside) if m.group().lower() in lexicon.HEARSAY]
+    vague_subject = _VAGUE_SUBJECT.match(text)
     verbs, source, source_kind = _find_attribution(text, passive, vocabulary)
+    # "he suggested" reports what someone said; only the writer's own "suggests" is a hedge.
+    reporting = set(verbs) if source_kind in {"named", "organisation", "pronoun"} else set()
     vague = _spans(_ANONYMOUS, text, vocabulary, _ANONYMOUS_TRIGGERS)
+    if vague_subject:
+        vague.append(_trimmed(text, vague_subject.span()))
     if source_kind == "vague" and source is not None:
         vague.append(source)
     subjective = lexicon.subjectivity()
@@ -274,7 +296,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         score = subjective.get(lower, 0.0)
         subjectivity_sum += score
         subjectivity_max = max(subjectivity_max, score)
-        if lower in lexicon.HEDGES:
+        if lower in lexicon.HEDGES and word.span() not in reporting:
             hedges += 1
             opinion.append(word.span())
         elif lower in lexicon.INTENSIFIERS:
@@ -308,6 +330,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         "source_pronoun": float(source_kind == "pronoun"),
         "source_vague": float(source_kind == "vague"),
         "anonymous": float(bool(_ANONYMOUS.search(text))),
+        "vague_subject": float(bool(vague_subject)),
         "agentless_passive": float(len(passive)),
         "quote_marks": float(quote_marks),
         "starts_with_quote": float(stripped[:1] in _QUOTE_OPEN),

@@ -16,7 +16,8 @@ acknowledge admit assert declare describe estimate predict tweet post testify re
 recall stress emphasize emphasise urge reply respond comment conclude find show indicate accuse
 allege complain concede contend maintain mention promise propose recommend remark repeat
 threaten vow caution observe point underline highlight reiterate suggest believe agree
-express lament praise criticize criticise welcome dismiss reject question counter continue
+express lament praise criticize criticise welcome dismiss reject question counter continue fear worry
+doubt think expect hope
 tell inform brief quote cite announce publish release detail outline signal share
 """.split()
 
@@ -47,7 +48,7 @@ def _inflect(base: str) -> list[str]:
 
 
 # Forms that are far more often nouns in news copy ("a social media post", "Shares fell").
-_NOUN_FORMS = frozenset(
+NOUN_FORMS = frozenset(
     """
 post posts report reports comment comments find finds show signal signals release releases
 quote quotes detail details share shares point points question questions counter estimate
@@ -58,7 +59,7 @@ brief briefs
 
 #: Lower-case inflections of reporting verbs; matched case-sensitively so "States" is no verb.
 REPORTING_VERBS: frozenset[str] = (
-    frozenset(form for base in _REPORTING_BASES for form in _inflect(base)) - _NOUN_FORMS
+    frozenset(form for base in _REPORTING_BASES for form in _inflect(base)) - NOUN_FORMS
 )
 
 #: Phrases that attribute on their own, with the source after them.
@@ -119,7 +120,7 @@ HEDGES = frozenset(
     """
 likely unlikely probably perhaps possibly maybe may might could would appears appear appeared
 seems seem seemed signals signal suggests suggest arguably potentially presumably apparently
-reportedly allegedly supposedly possible probable conceivably seemingly
+possible probable conceivably seemingly
 """.split()
 )
 
@@ -130,6 +131,9 @@ remarkably hugely utterly absolutely totally entirely completely genuinely surel
 frankly honestly sadly unfortunately fortunately thankfully shockingly astonishingly
 """.split()
 )
+
+#: Adverbs that pass a claim on from nobody in particular: "reportedly", "allegedly".
+HEARSAY = frozenset("reportedly allegedly supposedly purportedly rumouredly ostensibly".split())
 
 CALL_TO_ACTION = frozenset("should must ought need needs let's let".split())
 

@@ -1,10 +1,13 @@
 import json
+import re
 
 import pytest
 
 from classifiers.labels import LABELS
 from classifiers.samples import TEST, TRAIN, SampleError, load_split, read_jsonl, samples_digest
 from tests.conftest import PAGES, SAMPLES
+
+NEAR_COPY = 0.7  # share of distinct words two sentences may have in common before one is a copy
 
 
 def test_every_sample_file_is_valid_and_every_label_is_taught():
@@ -13,6 +16,19 @@ def test_every_sample_file_is_valid_and_every_label_is_taught():
     for split in (train, test):
         assert {s.label for s in split} == set(LABELS)
     assert not {s.text for s in train} & {s.text for s in test}, "a test sentence leaked into training"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text.lower()))
+
+
+def test_no_test_sentence_has_a_near_copy_in_training():
+    train = [_words(s.text) for s in load_split(SAMPLES, TRAIN)]
+    for sample in load_split(SAMPLES, TEST):
+        words = _words(sample.text)
+        for other in train:
+            overlap = len(words & other) / len(words | other)
+            assert overlap < NEAR_COPY, f"near copy in training of: {sample.text}"
 
 
 def test_golden_page_labels_follow_the_sample_format():
