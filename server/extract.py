@@ -9,6 +9,7 @@ kept, minus link lists and boilerplate lines.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
@@ -176,10 +177,17 @@ class _Walk:
 
 
 def _attr_text(tag: Tag) -> str:
-    classes = tag.get("class") or []
-    if isinstance(classes, str):
-        classes = [classes]
-    return " ".join([*classes, str(tag.get("id") or "")])
+    """Return the class and id of a tag as one string (class lists are kept unsplit)."""
+    attrs = tag.attrs
+    if "class" not in attrs and "id" not in attrs:
+        return ""
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_boilerplate(marks: str) -> bool:
+    """Pages repeat the same few class strings, so each is judged once."""
+    return bool(_BOILERPLATE_ATTR.search(marks)) and not _CONTENT_ATTR.search(marks)
 
 
 def _is_skipped(tag: Tag) -> bool:
@@ -187,6 +195,8 @@ def _is_skipped(tag: Tag) -> bool:
     if tag.name in _SKIPPED_TAGS:
         return True
     attrs = tag.attrs
+    if not attrs:
+        return False
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     if attrs.get("role") in _SKIPPED_ROLES:
@@ -200,7 +210,7 @@ def _looks_boilerplate(tag: Tag) -> bool:
     if tag.name in _NEVER_BOILERPLATE:
         return False
     marks = _attr_text(tag)
-    return bool(marks.strip()) and bool(_BOILERPLATE_ATTR.search(marks)) and not _CONTENT_ATTR.search(marks)
+    return bool(marks) and _names_boilerplate(marks)
 
 
 _DATE_LIKE = re.compile(
