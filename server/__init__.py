@@ -7,10 +7,12 @@ from typing import Any
 
 from flask import Flask, Response
 from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 
 from classifiers.model import load_model
 from server import problems
-from server.api import blueprint
+from server.api import blueprint, health
 from server.config import DEFAULTS, EXTENSION_ORIGINS
 
 
@@ -32,6 +34,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     origins = [*EXTENSION_ORIGINS, *app.config["CORS_ORIGINS"]]
     CORS(app, resources={r"/api/*": {"origins": origins}}, vary_header=True)
     problems.register(app)
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        default_limits=[app.config["RATE_LIMIT"]],
+        storage_uri=app.config["RATE_LIMIT_STORAGE"],
+        headers_enabled=True,
+    )
+    limiter.exempt(health)
     app.register_blueprint(blueprint)
     app.after_request(_harden)
     return app

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from classifiers.model import MODEL_NAME, Model
@@ -11,6 +13,33 @@ from classifiers.sentences import split_sentences
 from server.extract import Article, PageTooLargeError, extract_article
 from server.problems import Problem
 from server.report import sentence_entry, summarize
+
+CLASSIFY_BATCH = 500  # sentences classified between two looks at the clock
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one page may cost; read from the app's configuration."""
+
+    max_elements: int
+    max_text_chars: int
+    time_limit_seconds: float
+    context_chars: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Limits:
+        return cls(
+            max_elements=int(config["MAX_ELEMENTS"]),
+            max_text_chars=int(config["MAX_TEXT_CHARS"]),
+            time_limit_seconds=float(config["PAGE_TIME_LIMIT_SECONDS"]),
+            context_chars=int(config["QUOTE_CONTEXT_CHARS"]),
+        )
+
+
+def _too_slow(limit: float) -> Problem:
+    return Problem(
+        422, "page-too-slow", "Page took too long", f"Reading this page took more than {limit:g} seconds."
+    )
 
 
 def _milliseconds(since: float) -> float:
@@ -28,16 +57,12 @@ def _article_fields(article: Article) -> dict[str, Any]:
     }
 
 
-def analyze(
-    html: str, url: str | None, model: Model, *, max_elements: int, context_chars: int
-) -> dict[str, Any]:
-    """Analyze one page; raise `Problem` (422) when it has no article body or is too large."""
-    started = time.perf_counter()
+def _extract(html: str, url: str | None, limits: Limits, check_time: Any) -> Article:
     try:
-        article = extract_article(html, url, max_elements=max_elements)
+        article = extract_article(html, url, max_elements=limits.max_elements, check_time=check_time)
     except PageTooLargeError as error:
         raise Problem(
-            422, "page-too-large", "Page too large", f"{error}; the limit is {max_elements:,}."
+            422, "page-too-large", "Page too large", f"{error}; the limit is {limits.max_elements:,}."
         ) from None
     if article is None:
         raise Problem(
@@ -46,11 +71,35 @@ def analyze(
             "No article found",
             "No article body was found in this page: it has no run of paragraphs that reads as a story.",
         )
+    if len(article.text) > limits.max_text_chars:
+        raise Problem(
+            422,
+            "article-too-long",
+            "Article too long",
+            f"The article has {len(article.text):,} characters; the limit is {limits.max_text_chars:,}.",
+        )
+    return article
+
+
+def analyze(html: str, url: str | None, model: Model, limits: Limits) -> dict[str, Any]:
+    """Analyze one page; raise `Problem` (422) when it has no article or costs too much."""
+    started = time.perf_counter()
+    deadline = time.monotonic() + limits.time_limit_seconds
+
+    def check_time() -> None:
+        if time.monotonic() > deadline:
+            raise _too_slow(limits.time_limit_seconds)
+
+    article = _extract(html, url, limits, check_time)
     extracted = time.perf_counter()
     sentences = split_sentences(article.text, [(block.start, block.end) for block in article.blocks])
-    predictions = classify(model, [(sentence.text, sentence.context) for sentence in sentences])
+    pairs = [(sentence.text, sentence.context) for sentence in sentences]
+    predictions = []
+    for start in range(0, len(pairs), CLASSIFY_BATCH):
+        check_time()
+        predictions += classify(model, pairs[start : start + CLASSIFY_BATCH])
     entries = [
-        sentence_entry(article.text, sentence, prediction, context_chars)
+        sentence_entry(article.text, sentence, prediction, limits.context_chars)
         for sentence, prediction in zip(sentences, predictions, strict=True)
     ]
     return {

@@ -10,7 +10,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from classifiers.labels import LABELS
 from classifiers.model import MODEL_NAME, Model, ModelError, load_model
-from server.analysis import analyze
+from server.analysis import Limits, analyze
+from server.fetch import FetchError, fetch_url
 from server.openapi import openapi_document
 from server.problems import Problem
 
@@ -54,20 +55,35 @@ def _string_field(body: dict[str, Any], name: str, *, required: bool) -> str | N
     return value
 
 
+def _page(body: dict[str, Any]) -> tuple[str, str | None]:
+    """Return the page's HTML and URL: sent by the client, or fetched when that is enabled."""
+    url = _string_field(body, "url", required=False)
+    fetch = current_app.config["ALLOW_URL_FETCH"] and "html" not in body and url is not None
+    if not fetch:
+        return _string_field(body, "html", required=True) or "", url
+    try:
+        return fetch_url(url), url
+    except FetchError as error:
+        raise Problem(422, "unfetchable-url", "Cannot fetch the page", str(error)) from None
+
+
+@blueprint.before_request
+def require_api_key() -> None:
+    """When an API key is configured, every call but health and the document needs it."""
+    key = current_app.config.get("API_KEY")
+    if not key or request.endpoint in {"api.health", "api.openapi"} or request.method == "OPTIONS":
+        return
+    sent = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(sent.encode(), f"Bearer {key}".encode()):
+        raise Problem(
+            401, "unauthorized", "Unauthorized", "Send the API key as 'Authorization: Bearer <key>'."
+        )
+
+
 @blueprint.post("/analyze")
 def analyze_page() -> Response:
-    body = _json_body()
-    html = _string_field(body, "html", required=True)
-    url = _string_field(body, "url", required=False)
-    config = current_app.config
-    result = analyze(
-        html or "",
-        url,
-        current_model(),
-        max_elements=int(config["MAX_ELEMENTS"]),
-        context_chars=int(config["QUOTE_CONTEXT_CHARS"]),
-    )
-    return jsonify(result)
+    html, url = _page(_json_body())
+    return jsonify(analyze(html, url, current_model(), Limits.from_config(current_app.config)))
 
 
 @blueprint.get("/health")

@@ -43,16 +43,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _analyze_one(source: str, model: Model) -> dict[str, Any]:
-    from server.analysis import analyze
+    from server.analysis import Limits, analyze
 
     html, url = read_page(source)
-    return analyze(
-        html,
-        url,
-        model,
-        max_elements=int(DEFAULTS["MAX_ELEMENTS"]),
-        context_chars=int(DEFAULTS["QUOTE_CONTEXT_CHARS"]),
-    )
+    return analyze(html, url, model, Limits.from_config(DEFAULTS))
 
 
 def _failure(source: str, error: Exception) -> dict[str, Any]:

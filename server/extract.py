@@ -12,11 +12,19 @@ from __future__ import annotations
 import functools
 import json
 import re
+import warnings
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import (
+    BeautifulSoup,
+    Comment,
+    MarkupResemblesLocatorWarning,
+    NavigableString,
+    Tag,
+    XMLParsedAsHTMLWarning,
+)
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
 PARAGRAPH, HEADING, LIST_ITEM, QUOTE = "paragraph", "heading", "list_item", "quote"
@@ -235,7 +243,10 @@ def _enter(state: _Walk, boilerplate: bool) -> None:
         state.containers.append(state.container)
 
 
-def _walk(root: Tag, max_elements: int) -> _Walk:
+CHECK_EVERY_ELEMENTS = 2000  # how often a long walk asks whether it has run out of time
+
+
+def _walk(root: Tag, max_elements: int, check_time: Callable[[], None]) -> _Walk:
     """Walk the tree once, without recursion, turning it into raw text blocks."""
     state = _Walk()
     # Each stack entry is a node to visit, or a marker that restores state when a tag closes.
@@ -267,6 +278,8 @@ def _walk(root: Tag, max_elements: int) -> _Walk:
         state.elements += 1
         if state.elements > max_elements:
             raise PageTooLargeError(f"the page has more than {max_elements:,} elements")
+        if state.elements % CHECK_EVERY_ELEMENTS == 0:
+            check_time()
         name = node.name
         if name in _METADATA_TAGS:
             state.metadata.append(node)
@@ -496,16 +509,28 @@ def _assemble(blocks: list[_RawBlock]) -> tuple[str, tuple[Block, ...]]:
     return "".join(parts), tuple(out)
 
 
-def extract_article(html: str, url: str | None = None, *, max_elements: int = MAX_ELEMENTS) -> Article | None:
+def extract_article(
+    html: str,
+    url: str | None = None,
+    *,
+    max_elements: int = MAX_ELEMENTS,
+    check_time: Callable[[], None] = lambda: None,
+) -> Article | None:
     """Return the page's article, or None when it has no article body.
 
-    Raises `PageTooLargeError` for pages with more than `max_elements` elements.
+    Raises `PageTooLargeError` for pages with more than `max_elements` elements;
+    `check_time` is called now and then during the walk and may raise to stop it.
     """
     if not html or not html.strip():
         return None
-    # Class lists stay plain strings: splitting every attribute costs a tenth of the parse.
-    soup = BeautifulSoup(html.replace("\x00", ""), "lxml", multi_valued_attributes=None)
-    walk = _walk(soup, max_elements)
+    with warnings.catch_warnings():
+        # XHTML and text that looks like a URL are still pages to us: no warning to give.
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        # Class lists stay plain strings: splitting every attribute costs a tenth of the parse.
+        soup = BeautifulSoup(html.replace("\x00", ""), "lxml", multi_valued_attributes=None)
+    check_time()
+    walk = _walk(soup, max_elements, check_time)
     meta = _metadata(walk)
     title = meta.get("title") or _visible_title(walk, meta.get("page_title"))
     byline = meta.get("byline") or (walk.bylines[0] if walk.bylines else None)

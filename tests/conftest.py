@@ -48,7 +48,8 @@ def make_app(test_model_path: pathlib.Path) -> Callable[..., Flask]:
     from server import create_app
 
     def make(**overrides: object) -> Flask:
-        return create_app({"TESTING": True, "MODEL_PATH": str(test_model_path), **overrides})
+        settings = {"TESTING": True, "MODEL_PATH": str(test_model_path), "RATE_LIMIT": "100000 per minute"}
+        return create_app({**settings, **overrides})
 
     return make
 

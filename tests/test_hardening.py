@@ -1,0 +1,226 @@
+"""Nothing a client sends may crash the API, leak its internals or starve other readers."""
+
+from __future__ import annotations
+
+import http.server
+import ipaddress
+import json
+import threading
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from server.fetch import FetchError, fetch_url
+from tests.conftest import free_port, page_html
+
+PROBLEM = "application/problem+json"
+NORMAL_PAGE = page_html("seed-wire")
+
+
+def _problem(response, status: int) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    assert response.mimetype == PROBLEM
+    body = response.get_json(force=True)
+    assert set(body) >= {"type", "title", "status", "detail"}
+    return body
+
+
+def test_an_api_key_guards_everything_but_health(make_app):
+    client = make_app(API_KEY="k3y").test_client()
+    _problem(client.post("/api/v1/analyze", json={"html": NORMAL_PAGE}), 401)
+    _problem(
+        client.post("/api/v1/analyze", json={"html": NORMAL_PAGE}, headers={"Authorization": "Bearer no"}),
+        401,
+    )
+    assert (
+        client.post(
+            "/api/v1/analyze", json={"html": NORMAL_PAGE}, headers={"Authorization": "Bearer k3y"}
+        ).status_code
+        == 200
+    )
+    assert client.get("/api/v1/health").status_code == 200
+    _problem(client.get("/api/v1/model"), 401)
+
+
+def test_a_client_over_its_rate_gets_429_with_retry_after(make_app):
+    client = make_app(RATE_LIMIT="2 per minute").test_client()
+    for _ in range(2):
+        assert client.get("/api/v1/model").status_code == 200
+    response = client.get("/api/v1/model")
+    _problem(response, 429)
+    assert int(response.headers["Retry-After"]) > 0
+    assert client.get("/api/v1/health").status_code == 200, "health is never rate limited"
+
+
+def test_an_overlong_article_is_422(make_app):
+    body = _problem(
+        make_app(MAX_TEXT_CHARS=200).test_client().post("/api/v1/analyze", json={"html": NORMAL_PAGE}), 422
+    )
+    assert "characters" in body["detail"]
+
+
+def test_a_pathological_page_is_cut_off_and_the_server_stays_healthy(make_app):
+    client = make_app(PAGE_TIME_LIMIT_SECONDS=0.2).test_client()
+    slow = (
+        "<div>" * 90_000
+        + "<p>Deep text, far down the tree, that nobody will read today.</p>"
+        + "</div>" * 90_000
+    )
+    started = time.monotonic()
+    body = _problem(client.post("/api/v1/analyze", json={"html": slow}), 422)
+    assert "seconds" in body["detail"]
+    assert time.monotonic() - started < 10
+    assert client.post("/api/v1/analyze", json={"html": NORMAL_PAGE}).status_code == 200
+
+
+def test_urls_are_not_fetched_unless_enabled(make_app):
+    _problem(make_app().test_client().post("/api/v1/analyze", json={"url": "https://example.org/"}), 400)
+
+
+def test_an_enabled_fetch_refuses_internal_addresses(make_app):
+    client = make_app(ALLOW_URL_FETCH=True).test_client()
+    for url in (
+        "http://127.0.0.1:9/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "file:///etc/passwd",
+    ):
+        body = _problem(client.post("/api/v1/analyze", json={"url": url}), 422)
+        assert url.split("/")[0] in body["detail"] or "public" in body["detail"] or "http" in body["detail"]
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    """A tiny site: an article, a redirect to the metadata address, JSON, and a huge page."""
+
+    def do_GET(self) -> None:  # noqa: N802 (the name is http.server's)
+        routes = {
+            "/article": (200, "text/html; charset=utf-8", NORMAL_PAGE.encode()),
+            "/to-metadata": (302, "text/html", b""),
+            "/loop": (302, "text/html", b""),
+            "/data": (200, "application/json", b"{}"),
+            "/huge": (200, "text/html", b"<p>" + b"x" * (6 * 1024 * 1024) + b"</p>"),
+        }
+        status, kind, body = routes.get(self.path, (404, "text/plain", b"missing"))
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        if self.path == "/to-metadata":
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+        if self.path == "/loop":
+            self.send_header("Location", "/loop")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _loopback_only(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """A test policy: our own loopback site is allowed, every other non-public address is not."""
+    return address.is_loopback or address.is_global
+
+
+def test_fetch_reads_an_html_page(site):
+    assert "Xi Jinping" in fetch_url(f"{site}/article", allowed=_loopback_only)
+
+
+def test_fetch_refuses_loopback_by_default(site):
+    with pytest.raises(FetchError, match="not a public address"):
+        fetch_url(f"{site}/article")
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("/to-metadata", "not a public address"),
+        ("/loop", "redirects"),
+        ("/data", "not an HTML page"),
+        ("/huge", "larger than"),
+        ("/missing", "404"),
+    ],
+)
+def test_fetch_checks_every_hop_type_and_size(site, path, why):
+    with pytest.raises(FetchError, match=why):
+        fetch_url(f"{site}{path}", allowed=_loopback_only)
+
+
+_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=300)
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_text, inner, max_size=4),
+    max_leaves=20,
+)
+_hostile_html = st.one_of(
+    _text,
+    st.builds(lambda n: "<div>" * n + "<p>deep</p>", st.integers(0, 5000)),
+    st.builds(lambda s: f"<p {s}='{s * 50}'>{s}</p>", st.text(max_size=20)),
+    st.builds(lambda b: b.decode("latin-1"), st.binary(max_size=300)),
+    st.sampled_from(
+        ["\x00" * 50, "<html><frameset></frameset>", "<?xml version='1.0'?><html/>", "<p>\ud7ff\ufeff‮"]
+    ),
+)
+
+
+@st.composite
+def hostile_requests(draw: st.DrawFn) -> dict:
+    kind = draw(st.sampled_from(["json-object", "json-any", "raw", "html-field"]))
+    content_type = draw(
+        st.sampled_from(
+            ["application/json", "application/json; charset=latin-1", "text/plain", "", "text/html"]
+        )
+    )
+    if kind == "json-object":
+        data = json.dumps(
+            draw(st.dictionaries(st.sampled_from(["html", "url", "x"]), _json_values, max_size=3))
+        )
+    elif kind == "json-any":
+        data = json.dumps(draw(_json_values))
+    elif kind == "html-field":
+        data = json.dumps({"html": draw(_hostile_html), "url": draw(st.one_of(st.none(), _text))})
+    else:
+        data = draw(st.binary(max_size=500))
+    return {"data": data, "content_type": content_type}
+
+
+@settings(max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@given(request=hostile_requests())
+def test_hostile_requests_never_get_a_5xx(app, request):
+    client = app.test_client()
+    started = time.monotonic()
+    response = client.post("/api/v1/analyze", **request)
+    assert time.monotonic() - started < 5
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        _problem(response, response.status_code)
+
+
+@settings(max_examples=20, deadline=5000)
+@given(depth=st.integers(1_000, 200_000))
+def test_deeply_nested_json_is_a_400(app, depth):
+    response = app.test_client().post(
+        "/api/v1/analyze", data="[" * depth + "]" * depth, content_type="application/json"
+    )
+    _problem(response, 400)
+
+
+def test_the_app_still_answers_after_the_onslaught(app):
+    assert app.test_client().post("/api/v1/analyze", json={"html": NORMAL_PAGE}).status_code == 200
+
+
+def test_five_megabytes_of_paragraphs_is_answered(make_app):
+    client = make_app(MAX_CONTENT_LENGTH=6 * 1024 * 1024).test_client()
+    html = "<p>The council met again and nothing was decided.</p>" * (5 * 1024 * 1024 // 52)
+    response = client.post("/api/v1/analyze", json={"html": html})
+    assert response.status_code in {200, 422}
+    if response.status_code == 422:
+        _problem(response, 422)
