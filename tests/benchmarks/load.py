@@ -16,7 +16,6 @@ import gzip
 import os
 import pathlib
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
