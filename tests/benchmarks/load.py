@@ -132,8 +132,8 @@ def main() -> None:
         + (f" (statuses {sorted(set(errors))})" if errors else "")
     )
     print(
-        f"latency, all pages:   p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
-        f"p99 {percentile(latencies, 0.99):.0f} ms"
+        f"latency, all pages:   p50 {percentile(latencies, 0.5):.0f} ms, "
+        f"p95 {percentile(latencies, 0.95):.0f} ms, p99 {percentile(latencies, 0.99):.0f} ms"
     )
     print(
         f"latency, median-size page ({len(median_page[1]) / 1024:.0f} KB, {len(median_latencies)} requests): "
