@@ -217,6 +217,13 @@ def test_the_app_still_answers_after_the_onslaught(app):
     assert app.test_client().post("/api/v1/analyze", json={"html": NORMAL_PAGE}).status_code == 200
 
 
+def test_an_enormous_attribute_and_a_wrong_charset_are_answered(app):
+    html = '<p class="' + "x" * 3_000_000 + '">Text.</p>' + NORMAL_PAGE
+    assert app.test_client().post("/api/v1/analyze", json={"html": html}).status_code == 200
+    body = '{"html": "caf\xe9"}'.encode("latin-1")
+    _problem(app.test_client().post("/api/v1/analyze", data=body, content_type="application/json"), 400)
+
+
 def test_five_megabytes_of_paragraphs_is_answered(make_app):
     client = make_app(MAX_CONTENT_LENGTH=6 * 1024 * 1024).test_client()
     html = "<p>The council met again and nothing was decided.</p>" * (5 * 1024 * 1024 // 52)
