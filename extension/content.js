@@ -11,6 +11,8 @@
   const MARK = "sourcecheck-mark";
   const SKIPPED = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEXTAREA", "TEMPLATE", "SVG", MARK.toUpperCase()]);
   const CONTEXT_CHARS = 32;
+  const EDGE_CHARS = 24; // characters of a sentence's start and end that must still match
+  const APPROXIMATE_SLACK = 0.2; // an edited sentence may grow or shrink by a fifth
   const READER_NAMES = {
     unattributed: "No source given",
     opinion: "Writer's opinion or prediction",
@@ -66,13 +68,40 @@
     if (!exact) return null;
     const prefix = squeeze(quote.prefix).slice(-CONTEXT_CHARS);
     const suffix = squeeze(quote.suffix).slice(0, CONTEXT_CHARS);
+    const closeness = (at) => 1 - Math.abs(at / Math.max(index.compact.length, 1) - hintRatio);
     let best = null;
     for (let at = index.compact.indexOf(exact); at !== -1; at = index.compact.indexOf(exact, at + 1)) {
       const before = index.compact.slice(Math.max(0, at - prefix.length), at);
       const after = index.compact.slice(at + exact.length, at + exact.length + suffix.length);
-      const closeness = 1 - Math.abs(at / Math.max(index.compact.length, 1) - hintRatio);
-      const score = commonSuffix(before, prefix) + commonPrefix(after, suffix) + closeness;
+      const score = commonSuffix(before, prefix) + commonPrefix(after, suffix) + closeness(at);
       if (!best || score > best.score) best = { start: at, end: at + exact.length, score };
+    }
+    return best ?? approximate(index.compact, exact, prefix, suffix, closeness);
+  }
+
+  // The page's text may differ a little from the server's (a word edited after loading):
+  // anchor by the sentence's own first and last characters, or else by the text around it,
+  // accepting a span whose length is within APPROXIMATE_SLACK of the quote's.
+  function approximate(text, exact, prefix, suffix, closeness) {
+    const slack = Math.max(6, Math.round(exact.length * APPROXIMATE_SLACK));
+    const edge = Math.min(EDGE_CHARS, Math.floor(exact.length / 3));
+    let best = null;
+    const consider = (start, end) => {
+      const drift = Math.abs(end - start - exact.length);
+      if (drift > slack) return;
+      const score = 1 - drift / exact.length + closeness(start);
+      if (!best || score > best.score) best = { start, end, score };
+    };
+    const pairs = [[exact.slice(0, edge), exact.slice(-edge), 0]];
+    if (prefix.length >= edge && suffix.length >= edge) pairs.push([prefix, suffix, prefix.length]);
+    for (const [head, tail, skip] of pairs) {
+      if (best || !head || !tail) break;
+      for (let at = text.indexOf(head); at !== -1; at = text.indexOf(head, at + 1)) {
+        const start = at + skip;
+        const tailAt = text.indexOf(tail, start + (skip ? 0 : head.length));
+        if (tailAt === -1) continue;
+        consider(start, skip ? tailAt : tailAt + tail.length);
+      }
     }
     return best;
   }

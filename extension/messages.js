@@ -1,5 +1,6 @@
-// Message ids shared by the service worker, the content script and the popup.
-// Loaded as a classic script everywhere, so it defines globals and exports nothing.
+// Message ids, defaults and site matching shared by the service worker, the content
+// script, the popup and the options page. Loaded as a classic script everywhere, so it
+// defines globals and exports nothing.
 globalThis.SOURCECHECK_MESSAGES = Object.freeze({
   CHECK_ACTIVE_TAB: "sourcecheck/check-active-tab",
   SHOW_HIGHLIGHTS: "sourcecheck/show-highlights",
@@ -7,10 +8,29 @@ globalThis.SOURCECHECK_MESSAGES = Object.freeze({
   CLEAR_ACTIVE_TAB: "sourcecheck/clear-active-tab",
   SCROLL_TO: "sourcecheck/scroll-to",
   SCROLL_ACTIVE_TAB: "sourcecheck/scroll-active-tab",
+  SET_SITE_ENABLED: "sourcecheck/set-site-enabled",
 });
 
 globalThis.SOURCECHECK_DEFAULTS = Object.freeze({
   apiUrl: "http://127.0.0.1:5000",
   labels: ["unattributed", "opinion"],
   minScore: 0.5,
+  autoSites: [],
+  disabledSites: [],
+});
+
+globalThis.SOURCECHECK_SITES = Object.freeze({
+  // "www.example.com", "https://www.example.com/news" -> "www.example.com"; junk -> "".
+  hostOf(text) {
+    try {
+      return new URL(text.includes("://") ? text : `https://${text}`).hostname.toLowerCase();
+    } catch {
+      return "";
+    }
+  },
+  // Whether a page's URL is on one of the hosts, or a subdomain of one.
+  matches(url, hosts) {
+    const host = globalThis.SOURCECHECK_SITES.hostOf(url);
+    return Boolean(host) && hosts.some((site) => host === site || host.endsWith(`.${site}`));
+  },
 });

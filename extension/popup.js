@@ -6,6 +6,9 @@ const MESSAGES = SOURCECHECK_MESSAGES;
 const READER_NAMES = { unattributed: "No source given", opinion: "Writer's opinion", attributed: "Source named", neutral: "Neutral" };
 
 const $ = (id) => document.getElementById(id);
+// Tests open the popup as a page and name the tab it is about; the toolbar popup does not.
+const requestedTab = Number(new URLSearchParams(location.search).get("tab")) || undefined;
+const send = (message) => browser.runtime.sendMessage({ ...message, tabId: requestedTab });
 
 function item(tag, text, attributes = {}) {
   const element = document.createElement(tag);
@@ -51,7 +54,7 @@ function showResult(result) {
       const li = document.createElement("li");
       const button = item("button", "", { type: "button", title: sentence.reason });
       button.append(item("span", READER_NAMES[sentence.label], { class: "tag" }), document.createTextNode(sentence.text));
-      button.addEventListener("click", () => browser.runtime.sendMessage({ type: MESSAGES.SCROLL_ACTIVE_TAB, id: sentence.id }));
+      button.addEventListener("click", () => send({ type: MESSAGES.SCROLL_ACTIVE_TAB, id: sentence.id }));
       li.append(button);
       return li;
     }),
@@ -59,14 +62,52 @@ function showResult(result) {
 }
 
 $("clear").addEventListener("click", async () => {
-  await browser.runtime.sendMessage({ type: MESSAGES.CLEAR_ACTIVE_TAB });
+  await send({ type: MESSAGES.CLEAR_ACTIVE_TAB });
   $("summary").hidden = true;
   $("clear").hidden = true;
   $("status").hidden = false;
   $("status").textContent = "Highlights cleared.";
 });
 
-browser.runtime.sendMessage({ type: MESSAGES.CHECK_ACTIVE_TAB }).then((reply) => {
-  if (reply && reply.ok) showResult(reply.value);
-  else showError(reply ? reply.error : { kind: "error", message: "No answer from the extension." });
+function showSiteSwitch(host, enabled) {
+  if (!host) return;
+  $("site").hidden = false;
+  $("site-name").textContent = host;
+  $("site-enabled").checked = enabled;
+}
+
+$("site-enabled").addEventListener("change", async () => {
+  const enabled = $("site-enabled").checked;
+  await send({ type: MESSAGES.SET_SITE_ENABLED, host: $("site-name").textContent, enabled });
+  if (enabled) check();
+  else {
+    await send({ type: MESSAGES.CLEAR_ACTIVE_TAB });
+    showDisabled($("site-name").textContent);
+  }
 });
+
+function showDisabled(host) {
+  $("summary").hidden = true;
+  $("clear").hidden = true;
+  $("status").hidden = false;
+  $("status").textContent = `sourcecheck is off on ${host}.`;
+}
+
+function check() {
+  $("status").hidden = false;
+  $("status").textContent = "Checking this page…";
+  $("error").hidden = true;
+  send({ type: MESSAGES.CHECK_ACTIVE_TAB }).then((reply) => {
+    if (!reply || !reply.ok) {
+      showError(reply ? reply.error : { kind: "error", message: "No answer from the extension." });
+    } else if (reply.value.disabled) {
+      showSiteSwitch(reply.value.host, false);
+      showDisabled(reply.value.host);
+    } else {
+      showSiteSwitch(reply.value.host, true);
+      showResult(reply.value);
+    }
+  });
+}
+
+check();

@@ -1,6 +1,6 @@
 // The service worker: the one place that calls the API. The toolbar popup and tests
 // both go through globalThis.sourcecheck.checkTab(tabId).
-/* global SOURCECHECK_MESSAGES, SOURCECHECK_DEFAULTS */
+/* global SOURCECHECK_MESSAGES, SOURCECHECK_DEFAULTS, SOURCECHECK_SITES */
 if (typeof importScripts === "function" && typeof SOURCECHECK_MESSAGES === "undefined") {
   importScripts("messages.js");
 }
@@ -90,18 +90,49 @@ async function clearTab(tabId) {
   return browser.tabs.sendMessage(tabId, { type: MESSAGES.CLEAR_HIGHLIGHTS }).catch(() => 0);
 }
 
+async function tabHost(tabId) {
+  const tab = await browser.tabs.get(tabId).catch(() => null);
+  return tab && tab.url ? SOURCECHECK_SITES.hostOf(tab.url) : "";
+}
+
+// The popup's entry point: check the tab unless the reader switched sourcecheck off there.
+async function checkFromPopup(tabId) {
+  const [options, host] = await Promise.all([settings(), tabHost(tabId)]);
+  if (host && options.disabledSites.includes(host)) return { disabled: true, host };
+  return { ...(await checkTab(tabId)), host };
+}
+
+async function setSiteEnabled(host, enabled) {
+  const { disabledSites } = await settings();
+  const others = disabledSites.filter((site) => site !== host);
+  await browser.storage.sync.set({ disabledSites: enabled ? others : [...others, host] });
+  return enabled;
+}
+
 async function route(message) {
+  const tabId = message.tabId ?? null;
   switch (message.type) {
     case MESSAGES.CHECK_ACTIVE_TAB:
-      return checkTab(await activeTabId());
+      return checkFromPopup(tabId ?? (await activeTabId()));
     case MESSAGES.CLEAR_ACTIVE_TAB:
-      return clearTab(await activeTabId());
+      return clearTab(tabId ?? (await activeTabId()));
     case MESSAGES.SCROLL_ACTIVE_TAB:
-      return browser.tabs.sendMessage(await activeTabId(), { type: MESSAGES.SCROLL_TO, id: message.id });
+      return browser.tabs.sendMessage(tabId ?? (await activeTabId()), { type: MESSAGES.SCROLL_TO, id: message.id });
+    case MESSAGES.SET_SITE_ENABLED:
+      return setSiteEnabled(message.host, message.enabled);
     default:
       throw new Error(`sourcecheck: unknown message ${message.type}`);
   }
 }
+
+// Automatic checking: only on the sites the reader listed (and granted), never elsewhere.
+browser.tabs.onUpdated.addListener(async (tabId, change, tab) => {
+  if (change.status !== "complete" || !tab.url) return;
+  const options = await settings();
+  if (!SOURCECHECK_SITES.matches(tab.url, options.autoSites)) return;
+  if (SOURCECHECK_SITES.matches(tab.url, options.disabledSites)) return;
+  checkTab(tabId).catch((error) => console.warn("sourcecheck: automatic check failed:", error.message));
+});
 
 browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
   route(message).then(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
+import subprocess
 import threading
 
 import pytest
@@ -40,11 +42,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def pages_url():
-    handler = functools.partial(_QuietHandler, directory=str(PAGES))
+    handler = functools.partial(_QuietHandler, directory=str(ROOT))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield f"http://127.0.0.1:{server.server_address[1]}/samples/pages"
     server.shutdown()
     server.server_close()
 
@@ -83,6 +85,10 @@ def _open(browser, url: str):
     page.goto(url)
     tab_id = worker.evaluate("async url => (await chrome.tabs.query({url}))[0].id", url)
     return page, tab_id
+
+
+def _check(browser, tab_id: int) -> dict:
+    return browser[1].evaluate("id => globalThis.sourcecheck.checkTab(id)", tab_id)
 
 
 def _marked(page) -> dict[str, dict[str, str]]:
@@ -178,3 +184,187 @@ def test_an_unreachable_api_is_reported(browser, pages_url):
         worker.evaluate("url => chrome.storage.sync.set({apiUrl: url})", saved)
     assert message.startswith("unreachable: ")
     page.close()
+
+
+def _fixture_url(pages_url: str, name: str) -> str:
+    return pages_url.replace("/samples/pages", f"/tests/fixtures/{name}")
+
+
+def test_marks_keep_tables_lists_links_and_inline_markup_intact(browser, pages_url):
+    page, tab_id = _open(browser, _fixture_url(pages_url, "structure.html"))
+    shape = """() => ({
+        rows: document.querySelectorAll('table tr').length,
+        cells: [...document.querySelectorAll('td')].map(td => td.textContent),
+        items: [...document.querySelectorAll('li')].map(li => li.textContent),
+        links: [...document.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.textContent]),
+        inline: document.querySelectorAll('em, strong, b').length,
+    })"""
+    before_shape = page.evaluate(shape)
+    before_html = page.evaluate("() => document.body.innerHTML")
+    result = _check(browser, tab_id)
+    assert result["placed"] == len(result["flagged"]) >= 4
+    assert page.evaluate(shape) == before_shape
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('sourcecheck-mark')].every(m => !m.children.length)"
+    )
+    inside_link = page.evaluate("() => document.querySelectorAll('a sourcecheck-mark').length")
+    assert inside_link >= 1, "a flagged sentence running through a link is marked inside the link"
+    browser[1].evaluate("id => globalThis.sourcecheck.clearTab(id)", tab_id)
+    assert page.evaluate("() => document.body.innerHTML") == before_html
+    page.close()
+
+
+def test_a_page_edited_after_loading_still_gets_its_highlights(browser, pages_url, api_url):
+    page, tab_id = _open(browser, f"{pages_url}/seed-blog/page.html")
+    analysis = requests.post(
+        f"{api_url}/api/v1/analyze", json={"html": page_html("seed-blog")}, timeout=30
+    ).json()
+    by_start = {s["text"][:30]: s for s in analysis["sentences"]}
+    edited = by_start["The call, believed to be the f"]
+    spaced = by_start["Despite these challenges, the "]
+    page.evaluate(
+        """() => {
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                node.data = node.data
+                    .replace("heightened tensions", "growing tensions")
+                    .replace("the leaders’ dialogue signals", "the leaders’   dialogue\\n  signals");
+            }
+        }"""
+    )
+    worker = browser[1]
+    worker.evaluate(
+        "id => chrome.scripting.executeScript({target: {tabId: id}, files: ['messages.js', 'content.js']})",
+        tab_id,
+    )
+    placed = worker.evaluate(
+        "([id, sentences]) => chrome.tabs.sendMessage(id, {type: 'sourcecheck/show-highlights', sentences})",
+        [tab_id, [edited, spaced]],
+    )
+    assert placed == 2
+    marked = _marked(page)
+    assert "growing tensions" in marked[str(edited["id"])]["text"]
+    assert _squeeze(marked[str(spaced["id"])]["text"]) == _squeeze(spaced["text"])
+    page.close()
+
+
+def _popup(browser, tab_id: int):
+    context, worker = browser
+    extension_id = worker.url.split("/")[2]
+    popup = context.new_page()
+    popup.goto(f"chrome-extension://{extension_id}/popup.html?tab={tab_id}")
+    return popup
+
+
+def test_the_popup_shows_the_summary_and_scrolls_to_a_sentence(browser, pages_url):
+    page, tab_id = _open(browser, f"{pages_url}/seed-wire/page.html")
+    popup = _popup(browser, tab_id)
+    popup.wait_for_selector("#summary:not([hidden])")
+    assert "name their source" in popup.inner_text("#share")
+    sources = popup.inner_text("#sources")
+    assert "Trump" in sources and "ministry" in sources.lower()
+    counts = popup.inner_text("#counts")
+    assert "Source named:" in counts
+    popup.close()
+    page.close()
+    page, tab_id = _open(browser, f"{pages_url}/seed-blog/page.html")
+    popup = _popup(browser, tab_id)
+    popup.wait_for_selector("#flagged li")
+    flagged = popup.locator("#flagged li button")
+    assert flagged.count() == page.evaluate(
+        "() => new Set([...document.querySelectorAll('sourcecheck-mark')].map(m => m.dataset.sentence)).size"
+    )
+    flagged.first.click()
+    page.wait_for_selector("sourcecheck-mark.sourcecheck-pulse")
+    popup.click("#clear")
+    popup.wait_for_selector("#status:has-text('cleared')")
+    assert page.evaluate("() => document.querySelectorAll('sourcecheck-mark').length") == 0
+    popup.close()
+    page.close()
+
+
+def test_the_popup_explains_an_unreachable_api(browser, pages_url):
+    page, tab_id = _open(browser, f"{pages_url}/seed-wire/page.html")
+    worker = browser[1]
+    saved = worker.evaluate("async () => (await chrome.storage.sync.get('apiUrl')).apiUrl")
+    worker.evaluate("url => chrome.storage.sync.set({apiUrl: url})", f"http://127.0.0.1:{free_port()}")
+    try:
+        popup = _popup(browser, tab_id)
+        popup.wait_for_selector("#error:not([hidden])")
+        assert "not running" in popup.inner_text("#error-title")
+        assert "sourcecheck serve" in popup.inner_text("#error-help")
+        popup.close()
+    finally:
+        worker.evaluate("url => chrome.storage.sync.set({apiUrl: url})", saved)
+    page.close()
+
+
+def test_the_popup_shows_an_api_error_detail(browser, pages_url):
+    page, tab_id = _open(
+        browser, _fixture_url(pages_url, "structure.html").replace("structure.html", "empty.html")
+    )
+    popup = _popup(browser, tab_id)
+    popup.wait_for_selector("#error:not([hidden])")
+    assert "422" in popup.inner_text("#error-title")
+    assert "No article body" in popup.inner_text("#error-detail")
+    popup.close()
+    page.close()
+
+
+def test_options_are_saved_to_sync_storage_and_used(browser, pages_url, api_url):
+    context, worker = browser
+    extension_id = worker.url.split("/")[2]
+    options = context.new_page()
+    options.goto(f"chrome-extension://{extension_id}/options.html")
+    assert options.input_value("#apiUrl") == api_url
+    options.check('input[value="attributed"]')
+    options.fill("#disabledSites", "www.example.org")
+    options.click("button[type=submit]")
+    options.wait_for_selector("#status:has-text('Saved')")
+    stored = worker.evaluate("() => chrome.storage.sync.get(null)")
+    try:
+        assert set(stored["labels"]) == {"unattributed", "opinion", "attributed"}
+        assert stored["disabledSites"] == ["www.example.org"]
+        page, tab_id = _open(browser, f"{pages_url}/seed-wire/page.html")
+        result = _check(browser, tab_id)
+        labels = page.evaluate(
+            "() => [...document.querySelectorAll('sourcecheck-mark')].map(m => m.dataset.label)"
+        )
+        assert "attributed" in labels, "the quiet attributed style is shown once turned on"
+        assert result["flagged"] == [] or all(s["label"] != "attributed" for s in result["flagged"])
+        page.close()
+    finally:
+        worker.evaluate(
+            "() => chrome.storage.sync.set({labels: ['unattributed', 'opinion'], disabledSites: []})"
+        )
+    options.close()
+
+
+def test_listed_sites_are_checked_automatically_and_switched_off_ones_are_not(browser, pages_url):
+    worker = browser[1]
+    worker.evaluate("() => chrome.storage.sync.set({autoSites: ['127.0.0.1']})")
+    try:
+        page, _ = _open(browser, f"{pages_url}/seed-blog/page.html")
+        page.wait_for_selector("sourcecheck-mark", timeout=15000)
+        page.close()
+        worker.evaluate("() => chrome.storage.sync.set({disabledSites: ['127.0.0.1']})")
+        page, _ = _open(browser, f"{pages_url}/seed-blog/page.html")
+        page.wait_for_timeout(1500)
+        assert page.evaluate("() => document.querySelectorAll('sourcecheck-mark').length") == 0
+        page.close()
+    finally:
+        worker.evaluate("() => chrome.storage.sync.set({autoSites: [], disabledSites: []})")
+
+
+def test_web_ext_lint_finds_no_errors():
+    web_ext = shutil.which("web-ext")
+    if web_ext is None:
+        pytest.fail("web-ext is not installed (npm install --global web-ext); .ci/run installs it")
+    report = subprocess.run(
+        [web_ext, "lint", "--source-dir", str(EXTENSION), "--output", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    summary = json.loads(report.stdout)
+    assert summary["summary"]["errors"] == 0, summary["errors"]

@@ -1,0 +1,50 @@
+// The options page: settings live in storage.sync; new hosts are asked for when saved.
+/* global SOURCECHECK_DEFAULTS, SOURCECHECK_SITES */
+globalThis.browser ??= chrome;
+const form = document.getElementById("options");
+const status = document.getElementById("status");
+
+const lines = (text) => text.split("\n").map((line) => line.trim()).filter(Boolean);
+
+async function load() {
+  const options = { ...SOURCECHECK_DEFAULTS, ...(await browser.storage.sync.get(SOURCECHECK_DEFAULTS)) };
+  form.apiUrl.value = options.apiUrl;
+  for (const box of form.querySelectorAll('input[name="labels"]')) box.checked = options.labels.includes(box.value);
+  form.minScore.value = String(options.minScore);
+  document.getElementById("minScoreValue").textContent = `${Math.round(options.minScore * 100)}%`;
+  form.autoSites.value = options.autoSites.join("\n");
+  form.disabledSites.value = options.disabledSites.join("\n");
+}
+
+form.minScore.addEventListener("input", () => {
+  document.getElementById("minScoreValue").textContent = `${Math.round(Number(form.minScore.value) * 100)}%`;
+});
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  let apiUrl;
+  try {
+    apiUrl = new URL(form.apiUrl.value).origin;
+  } catch {
+    status.textContent = "The API address is not a valid URL.";
+    return;
+  }
+  const autoSites = lines(form.autoSites.value).map(SOURCECHECK_SITES.hostOf).filter(Boolean);
+  const origins = [`${apiUrl}/*`, ...autoSites.map((host) => `*://${host}/*`)];
+  // Asked at the moment the reader saves (a user gesture), never up front.
+  const granted = await browser.permissions.request({ origins }).catch(() => false);
+  if (!granted) {
+    status.textContent = "Not saved: sourcecheck needs permission to reach the API and the listed sites.";
+    return;
+  }
+  await browser.storage.sync.set({
+    apiUrl,
+    labels: [...form.querySelectorAll('input[name="labels"]:checked')].map((box) => box.value),
+    minScore: Number(form.minScore.value),
+    autoSites,
+    disabledSites: lines(form.disabledSites.value).map(SOURCECHECK_SITES.hostOf).filter(Boolean),
+  });
+  status.textContent = "Saved.";
+});
+
+load();
