@@ -21,6 +21,8 @@ CV_FOLDS = 5  # grouped by origin, so sentences of one article never sit on both
 _LIBRARIES = ("scikit-learn", "numpy", "scipy", "skops", "textblob", "sentencex")
 
 Progress = Callable[[str], None]
+#: The steps `train` reports, in order, so a caller can size a progress bar.
+STEPS = ("validating samples", "cross-validating", "training", "scoring the held-out split", "saving")
 
 
 def _library_versions() -> dict[str, str]:

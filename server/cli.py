@@ -129,12 +129,17 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from classifiers.train import train
+    from tqdm import tqdm
 
-    def progress(step: str) -> None:
-        sys.stderr.write(f"... {step}\n")
+    from classifiers.train import STEPS, train
 
-    card = train(args.samples_dir, args.out, progress)
+    with tqdm(total=len(STEPS), desc="training", unit="step", file=sys.stderr) as bar:
+
+        def progress(step: str) -> None:
+            bar.set_postfix_str(step)
+            bar.update(1)
+
+        card = train(args.samples_dir, args.out, progress)
     scores = card["scores"]
     print(f"Model written to {args.out} (samples digest {card['samples_digest'][:12]})\n")
     print(f"Cross-validation on the train split ({card['samples']['train']} sentences):")

@@ -96,6 +96,14 @@ def test_evaluate_json_reports_macro_f1(run):
     assert len(scores["confusion_matrix"]) == 4
 
 
+def test_evaluate_plots_the_confusion_matrix(run, tmp_path):
+    plot = tmp_path / "matrix.png"
+    status, _, _ = run("evaluate", str(SAMPLES / "test" / "news.jsonl"), "--plot", str(plot))
+    assert status == 0
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert plot.stat().st_size > 5000
+
+
 def test_train_writes_a_model_and_card_atomically(run, tmp_path):
     out = tmp_path / "models" / "trained.skops"
     status, printed, _ = run("train", str(SAMPLES), "--out", str(out), model=False)
