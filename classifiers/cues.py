@@ -6,13 +6,16 @@ turns its counts into features, and the API shows its spans to the reader.
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
 from dataclasses import dataclass, field
 
 from classifiers import lexicon
 
 Span = tuple[int, int]
+
+EVALUATIVE_SUBJECTIVITY = 0.6  # TextBlob scores at or above this mark judgements ("shameful")
+_UNKNOWN_WORD = (0, 0.0)
 
 _WORD_CHARS = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*%?")
@@ -251,18 +254,50 @@ def _vocabulary(text: str) -> frozenset[str]:
     return frozenset(_WORD_CHARS.findall(text.lower()))
 
 
-@functools.lru_cache(maxsize=1024)
+_READINGS: dict[str, tuple[bool, str]] = {}
+_READINGS_LOCK = threading.Lock()
+MAX_READINGS = 4096  # sentences whose attribution is remembered for the sentence after them
+
+
+def forget_readings() -> None:
+    """Drop every remembered reading (benchmarks start cold)."""
+    _READINGS.clear()
+
+
+def _remember(text: str, reading: tuple[bool, str]) -> None:
+    with _READINGS_LOCK:  # the development server answers from several threads
+        if len(_READINGS) >= MAX_READINGS:
+            del _READINGS[next(iter(_READINGS))]
+        _READINGS[text] = reading
+
+
 def _context_reading(context: str) -> tuple[bool, str]:
-    """Return whether the sentence before attributes, and to what kind of source (cached:
-    in an article, the sentence before was read a moment ago)."""
+    """Return whether the sentence before attributes, and to what kind of source.
+
+    In an article the sentence before was read a moment ago, so its reading is
+    usually remembered rather than read again.
+    """
     if not context:
         return False, ""
-    verbs, _, kind = _find_attribution(context, [], _vocabulary(context))
-    return bool(verbs), kind
+    reading = _READINGS.get(context)
+    if reading is None:
+        _read_attribution(context)
+        reading = _READINGS[context]
+    return reading
 
 
-def read_cues(text: str, context: str = "") -> Cues:
-    """Read the sourcing and opinion cues of `text`, given the sentence before it."""
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    outside: str  # the text with quotations blanked out
+    vocabulary: frozenset[str]
+    passive: list[Span]
+    verbs: list[Span]
+    source: Span | None
+    source_kind: str
+
+
+def _read_attribution(text: str) -> _Attribution:
+    """Find who a sentence names as its source, and remember it for the sentence after."""
     outside = _unquoted(text)
     vocabulary = _vocabulary(text)
     passive = [
@@ -270,8 +305,17 @@ def read_cues(text: str, context: str = "") -> Cues:
     ]
     passive += _spans(_IMPERSONAL, outside, vocabulary, _IMPERSONAL_TRIGGERS)
     passive += [m.span() for m in _WORD.finditer(outside) if m.group().lower() in lexicon.HEARSAY]
-    vague_subject = _VAGUE_SUBJECT.match(text)
     verbs, source, source_kind = _find_attribution(text, passive, vocabulary)
+    _remember(text, (bool(verbs), source_kind))
+    return _Attribution(outside, vocabulary, passive, verbs, source, source_kind)
+
+
+def read_cues(text: str, context: str = "") -> Cues:
+    """Read the sourcing and opinion cues of `text`, given the sentence before it."""
+    attribution = _read_attribution(text)
+    outside, vocabulary, passive = attribution.outside, attribution.vocabulary, attribution.passive
+    verbs, source, source_kind = attribution.verbs, attribution.source, attribution.source_kind
+    vague_subject = _VAGUE_SUBJECT.match(text)
     # "he suggested" reports what someone said; only the writer's own "suggests" is a hedge.
     reporting = set(verbs) if source_kind in {"named", "organisation", "pronoun"} else set()
     vague = _spans(_ANONYMOUS, text, vocabulary, _ANONYMOUS_TRIGGERS)
@@ -279,7 +323,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         vague.append(_trimmed(text, vague_subject.span()))
     if source_kind == "vague" and source is not None:
         vague.append(source)
-    subjective = lexicon.subjectivity()
+    table = lexicon.word_table()
     opinion: list[Span] = []
     facts: list[Span] = []
     subjectivity_sum = subjectivity_max = 0.0
@@ -289,29 +333,32 @@ def read_cues(text: str, context: str = "") -> Cues:
     for index, word in enumerate(words):
         token = word.group()
         lower = token.lower().strip("'’")
-        if lower in lexicon.IRREGULAR_PAST or (lower.endswith("ed") and lower not in lexicon.REPORTING_VERBS):
+        flags, score = table.get(lower, _UNKNOWN_WORD)
+        if flags & lexicon.PAST or (lower.endswith("ed") and not flags & lexicon.REPORTING):
             past += 1
         if index and token[0].isupper():
             proper += 1
-        score = subjective.get(lower, 0.0)
         subjectivity_sum += score
-        subjectivity_max = max(subjectivity_max, score)
-        if lower in lexicon.HEDGES and word.span() not in reporting:
+        if score > subjectivity_max:
+            subjectivity_max = score
+        if not flags and score < EVALUATIVE_SUBJECTIVITY:
+            continue
+        if flags & lexicon.HEDGE and word.span() not in reporting:
             hedges += 1
             opinion.append(word.span())
-        elif lower in lexicon.INTENSIFIERS:
+        elif flags & lexicon.INTENSIFIER:
             intensifiers += 1
             opinion.append(word.span())
-        elif score >= 0.6 and lower not in lexicon.SUPERLATIVES:
+        elif score >= EVALUATIVE_SUBJECTIVITY and not flags & lexicon.SUPERLATIVE:
             opinion.append(word.span())
-        if lower in lexicon.FIRST_SECOND_PERSON and (token == "I" or not token.isupper()):
+        if flags & lexicon.PERSON and (token == "I" or not token.isupper()):
             person += 1  # "US" and "WE" in capitals are a country and an acronym
-        if lower in lexicon.CALL_TO_ACTION:
+        if flags & lexicon.CALL:
             calls += 1
-        if lower in lexicon.SUPERLATIVES:
+        if flags & lexicon.SUPERLATIVE:
             superlatives += 1
             facts.append(word.span())
-        if lower in lexicon.MONTHS:
+        if flags & lexicon.MONTH:
             months += 1
     predictions = _spans(_PREDICTION, outside, vocabulary, _PREDICTION_TRIGGERS)
     opinion.extend(predictions)

@@ -199,3 +199,28 @@ register apply avoid stay use make take wear leave go try ask see find contact e
 remember note send get put bookmark subscribe listen join vote
 """.split()
 )
+
+
+# One lookup per word instead of one per list: flags of the lists a word is in.
+PAST, HEDGE, INTENSIFIER, PERSON, CALL, SUPERLATIVE, MONTH, REPORTING = (1 << bit for bit in range(8))
+_FLAGGED_LISTS = (
+    (PAST, IRREGULAR_PAST),
+    (HEDGE, HEDGES),
+    (INTENSIFIER, INTENSIFIERS),
+    (PERSON, FIRST_SECOND_PERSON),
+    (CALL, CALL_TO_ACTION),
+    (SUPERLATIVE, SUPERLATIVES),
+    (MONTH, MONTHS),
+    (REPORTING, REPORTING_VERBS),
+)
+
+
+@functools.cache
+def word_table() -> dict[str, tuple[int, float]]:
+    """Return lower-case word -> (list flags, subjectivity) for every word any list knows."""
+    table: dict[str, tuple[int, float]] = {word: (0, score) for word, score in subjectivity().items()}
+    for flag, words in _FLAGGED_LISTS:
+        for word in words:
+            flags, score = table.get(word, (0, 0.0))
+            table[word] = (flags | flag, score)
+    return table
