@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -170,18 +171,24 @@ def test_the_wire_report_is_left_almost_unmarked(browser, pages_url):
     page.close()
 
 
-def test_an_unreachable_api_is_reported(browser, pages_url):
-    page, tab_id = _open(browser, f"{pages_url}/seed-wire/page.html")
-    worker = browser[1]
+@contextlib.contextmanager
+def _api_down(worker):
+    """Point the extension at a port nobody listens on, then put the real API back."""
     saved = worker.evaluate("async () => (await chrome.storage.sync.get('apiUrl')).apiUrl")
     worker.evaluate("url => chrome.storage.sync.set({apiUrl: url})", f"http://127.0.0.1:{free_port()}")
     try:
-        message = worker.evaluate(
+        yield
+    finally:
+        worker.evaluate("url => chrome.storage.sync.set({apiUrl: url})", saved)
+
+
+def test_an_unreachable_api_is_reported(browser, pages_url):
+    page, tab_id = _open(browser, f"{pages_url}/seed-wire/page.html")
+    with _api_down(browser[1]):
+        message = browser[1].evaluate(
             "id => globalThis.sourcecheck.checkTab(id).then(() => 'none', e => `${e.kind}: ${e.message}`)",
             tab_id,
         )
-    finally:
-        worker.evaluate("url => chrome.storage.sync.set({apiUrl: url})", saved)
     assert message.startswith("unreachable: ")
     page.close()
 
@@ -285,17 +292,12 @@ def test_the_popup_shows_the_summary_and_scrolls_to_a_sentence(browser, pages_ur
 
 def test_the_popup_explains_an_unreachable_api(browser, pages_url):
     page, tab_id = _open(browser, f"{pages_url}/seed-wire/page.html")
-    worker = browser[1]
-    saved = worker.evaluate("async () => (await chrome.storage.sync.get('apiUrl')).apiUrl")
-    worker.evaluate("url => chrome.storage.sync.set({apiUrl: url})", f"http://127.0.0.1:{free_port()}")
-    try:
+    with _api_down(browser[1]):
         popup = _popup(browser, tab_id)
         popup.wait_for_selector("#error:not([hidden])")
         assert "not running" in popup.inner_text("#error-title")
         assert "sourcecheck serve" in popup.inner_text("#error-help")
         popup.close()
-    finally:
-        worker.evaluate("url => chrome.storage.sync.set({apiUrl: url})", saved)
     page.close()
 
 
