@@ -42,11 +42,12 @@ def test_the_seed_blog_is_flagged_where_labels_md_says(shipped):
     should = [i for i, s in enumerate(samples) if s.label in FLAGGED]
     flagged = [i for i in should if predicted[i] in FLAGGED]
     assert len(flagged) / len(should) >= BASELINES["seed_blog_flagged_recall"]
-    attributed = [i for i, s in enumerate(samples) if s.label == "attributed"]
-    assert not [i for i in attributed if predicted[i] in FLAGGED], "a sourced sentence was flagged"
 
 
-def test_the_seed_wire_report_is_barely_flagged(shipped):
+def test_no_sourced_sentence_of_the_seed_wire_report_is_flagged(shipped):
     samples = list(read_jsonl(PAGES / "seed-wire" / "labels.jsonl"))
-    flagged = [label for label in _labels(shipped, samples) if label in FLAGGED]
-    assert len(flagged) <= BASELINES["seed_wire_max_flagged"]
+    predicted = _labels(shipped, samples)
+    assert sum(label in FLAGGED for label in predicted) <= BASELINES["seed_wire_max_flagged"]
+    assert not [
+        s.text for s, p in zip(samples, predicted, strict=True) if s.label == "attributed" and p in FLAGGED
+    ]
