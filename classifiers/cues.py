@@ -193,9 +193,12 @@ _KIND_RANK = {"named": 4, "organisation": 3, "pronoun": 2, "vague": 1, "": 0}
 
 
 def _find_attribution(
-    text: str, passive: list[Span], vocabulary: frozenset[str]
+    text: str, words: list[re.Match[str]], passive: list[Span], vocabulary: frozenset[str]
 ) -> tuple[list[Span], Span | None, str]:
-    """Find reporting verbs and the best source among their subjects; passives name nobody."""
+    """Find reporting verbs and the best source among their subjects; passives name nobody.
+
+    `words` are the words outside quotations: a "said" inside a quote is the speaker's.
+    """
     verbs: list[Span] = []
     best: tuple[int, Span | None, str] = (0, None, "")
     phrases = _ATTRIBUTING_PHRASE.finditer(text) if not vocabulary.isdisjoint(_PHRASE_TRIGGERS) else ()
@@ -205,7 +208,7 @@ def _find_attribution(
         if subject is None:
             subject = _subject_before(text, match.start())
         best = _better(best, text, subject)
-    for match in _WORD.finditer(text):
+    for match in words:
         word = match.group()
         start = match.start()
         verb = word in lexicon.REPORTING_VERBS or (
@@ -289,6 +292,7 @@ def _context_reading(context: str) -> tuple[bool, str]:
 @dataclass(frozen=True, slots=True)
 class _Attribution:
     outside: str  # the text with quotations blanked out
+    words: list[re.Match[str]]  # the words of `outside`
     vocabulary: frozenset[str]
     passive: list[Span]
     verbs: list[Span]
@@ -304,16 +308,19 @@ def _read_attribution(text: str) -> _Attribution:
         _trimmed(text, span) for span in _spans(_AGENTLESS_PASSIVE, outside, vocabulary, _PASSIVE_TRIGGERS)
     ]
     passive += _spans(_IMPERSONAL, outside, vocabulary, _IMPERSONAL_TRIGGERS)
-    passive += [m.span() for m in _WORD.finditer(outside) if m.group().lower() in lexicon.HEARSAY]
-    verbs, source, source_kind = _find_attribution(text, passive, vocabulary)
+    words = _words(outside)
+    if not vocabulary.isdisjoint(lexicon.HEARSAY):
+        passive += [m.span() for m in words if m.group().lower() in lexicon.HEARSAY]
+    verbs, source, source_kind = _find_attribution(text, words, passive, vocabulary)
     _remember(text, (bool(verbs), source_kind))
-    return _Attribution(outside, vocabulary, passive, verbs, source, source_kind)
+    return _Attribution(outside, words, vocabulary, passive, verbs, source, source_kind)
 
 
 def read_cues(text: str, context: str = "") -> Cues:
     """Read the sourcing and opinion cues of `text`, given the sentence before it."""
     attribution = _read_attribution(text)
-    outside, vocabulary, passive = attribution.outside, attribution.vocabulary, attribution.passive
+    outside, words = attribution.outside, attribution.words
+    vocabulary, passive = attribution.vocabulary, attribution.passive
     verbs, source, source_kind = attribution.verbs, attribution.source, attribution.source_kind
     vague_subject = _VAGUE_SUBJECT.match(text)
     # "he suggested" reports what someone said; only the writer's own "suggests" is a hedge.
@@ -329,7 +336,6 @@ def read_cues(text: str, context: str = "") -> Cues:
     subjectivity_sum = subjectivity_max = 0.0
     hedges = intensifiers = person = calls = superlatives = months = 0
     past = proper = 0
-    words = _words(outside)
     for index, word in enumerate(words):
         token = word.group()
         lower = token.lower().strip("'’")
