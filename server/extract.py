@@ -38,6 +38,7 @@ ISLAND_MAX_LEVELS = 5  # "near": their common ancestor is at most this far above
 MAX_ELEMENTS = 200_000  # pages larger than this are refused (Readability aborts similarly)
 MAX_CONTAINER_DEPTH = 256  # deeper wrappers count as their ancestor, bounding work on hostile nesting
 
+_NOT_TEXT = frozenset({Comment, CData, ProcessingInstruction, Declaration, Doctype})
 _METADATA_TAGS = frozenset({"meta", "link", "title", "script"})
 _SKIPPED_TAGS = frozenset(
     """
@@ -101,6 +102,7 @@ MAX_PROMO_CHARS = 200  # a longer block that mentions subscribing is probably pa
 MAX_TIMESTAMP_WORDS = 12  # "Published Monday, November 18, 2019 8:22AM EST" and the like
 _LEAD_IN = re.compile(r"^[^.!?]{1,60}:$")
 _WHITESPACE = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # two <br>s in a row end a paragraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +175,8 @@ class _Walk:
     def flush(self) -> None:
         if self.parts:
             raw = "".join(self.parts)
-            for piece in re.split(r"\n\s*\n", raw):
-                text = _WHITESPACE.sub(" ", piece).strip()
+            for piece in _PARAGRAPH_BREAK.split(raw) if "\n" in raw else (raw,):
+                text = " ".join(piece.split())
                 if text:
                     share = len(text) / max(len(raw), 1)
                     self.blocks.append(
@@ -265,8 +267,9 @@ def _walk(root: Tag, max_elements: int, check_time: Callable[[], None]) -> _Walk
                 state.flush()
                 state.container = payload
             continue
-        if isinstance(node, NavigableString):
-            if isinstance(node, Comment | CData | ProcessingInstruction | Declaration | Doctype):
+        kind = type(node)
+        if kind is NavigableString or (kind is not Tag and isinstance(node, NavigableString)):
+            if kind in _NOT_TEXT:
                 continue
             text = str(node)
             state.parts.append(text)
