@@ -19,7 +19,9 @@ from server.config import DEFAULT_HOST, DEFAULT_PORT, DEFAULTS, REQUEST_TIMEOUT_
 from server.fetch import FetchError, read_page
 from server.problems import Problem, problem_body
 
+# Training runs from a checkout: samples in, the model file that ships with the package out.
 DEFAULT_SAMPLES = pathlib.Path("samples/sentences")
+DEFAULT_MODEL_OUT = pathlib.Path("classifiers/models/sourcecheck.skops")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -198,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "samples_dir", type=pathlib.Path, nargs="?", default=DEFAULT_SAMPLES, metavar="SAMPLES_DIR"
     )
-    train.add_argument("--out", type=pathlib.Path, default=BUNDLED_MODEL)
+    train.add_argument("--out", type=pathlib.Path, default=DEFAULT_MODEL_OUT)
     train.set_defaults(run=_train)
 
     evaluate = commands.add_parser("evaluate", help="score the model on a labelled JSON Lines file")
