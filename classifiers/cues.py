@@ -376,7 +376,10 @@ def read_cues(text: str, context: str = "") -> Cues:
     stripped = text.strip()
     word_count = max(len(words), 1)
     counts = {
-        "reporting_verbs": float(len(verbs)),
+        # A reporting verb attributes only when it has a subject a reader can check.
+        "reporting_with_source": float(len(verbs)) * (source_kind in {"named", "organisation", "pronoun"}),
+        "reporting_without_source": float(len(verbs))
+        * (source_kind not in {"named", "organisation", "pronoun"}),
         "according_to": float("according to" in text.lower()),
         "source_named": float(source_kind == "named"),
         "source_organisation": float(source_kind == "organisation"),
