@@ -169,6 +169,7 @@ class _Walk:
     bylines: list[str] = field(default_factory=list)
     metadata: list[Tag] = field(default_factory=list)  # <meta>, <link>, <title>, JSON-LD scripts
     first_heading: Tag | None = None
+    first_time: str | None = None  # the first <time datetime="..."> on the page
     language: str | None = None
     elements: int = 0
 
@@ -291,6 +292,8 @@ def _walk(root: Tag, max_elements: int, check_time: Callable[[], None]) -> _Walk
             state.language = node["lang"].strip() or None
         elif name == "h1" and state.first_heading is None:
             state.first_heading = node
+        elif name == "time" and state.first_time is None and isinstance(node.get("datetime"), str):
+            state.first_time = node["datetime"].strip() or None
         if _is_skipped(node):
             continue
         boilerplate = _looks_boilerplate(node)
@@ -485,6 +488,7 @@ def _metadata(walk: _Walk) -> dict[str, str | None]:
     canonical = next((t.get("href") for t in by_name["link"] if t.get("rel") == "canonical"), None)
     meta["url"] = (canonical if isinstance(canonical, str) else None) or properties.get("og:url")
     meta["language"] = walk.language or meta.get("language")
+    meta["published"] = meta.get("published") or walk.first_time
     titles = by_name["title"]
     meta["page_title"] = _WHITESPACE.sub(" ", titles[0].get_text(" ")).strip() or None if titles else None
     return meta

@@ -50,6 +50,20 @@ def test_seed_pages_keep_every_article_sentence_and_no_boilerplate(slug):
         assert junk not in article.text
 
 
+def test_metadata_falls_back_to_the_visible_page():
+    html = (
+        '<html lang="de"><body><article><h1>Die Brücke ist zu</h1><p class="byline">Von Anna Weber</p>'
+        '<time datetime="2025-03-04T08:00:00+01:00">4. März</time>'
+        + "<p>Die Brücke bleibt nach dem Sturm bis auf Weiteres gesperrt, teilte die Stadt am Montag mit.</p>"
+        * 3
+        + "</article></body></html>"
+    )
+    article = extract_article(html)
+    assert (article.title, article.language) == ("Die Brücke ist zu", "de")
+    assert article.published == "2025-03-04T08:00:00+01:00"
+    assert article.byline == "Von Anna Weber"
+
+
 def test_blocks_index_the_text():
     article = extract_article(page_html("explainer-heatwave"))
     assert {block.kind for block in article.blocks} >= {"paragraph", "heading", "list_item"}
