@@ -287,26 +287,29 @@ def test_the_popup_shows_the_summary_and_scrolls_to_a_sentence(browser, pages_ur
     page.close()
 
 
+def _popup_error(browser, tab_id: int) -> dict[str, str]:
+    """Open the popup for a tab and read back the error it shows."""
+    popup = _popup(browser, tab_id)
+    popup.wait_for_selector("#error:not([hidden])")
+    shown = {part: popup.inner_text(f"#error-{part}") for part in ("title", "detail", "help")}
+    popup.close()
+    return shown
+
+
 def test_the_popup_explains_an_unreachable_api(browser, pages_url):
     page, tab_id = _open(browser, f"{pages_url}/seed-wire/page.html")
     with _api_down(browser[1]):
-        popup = _popup(browser, tab_id)
-        popup.wait_for_selector("#error:not([hidden])")
-        assert "not running" in popup.inner_text("#error-title")
-        assert "sourcecheck serve" in popup.inner_text("#error-help")
-        popup.close()
+        shown = _popup_error(browser, tab_id)
+    assert "not running" in shown["title"]
+    assert "sourcecheck serve" in shown["help"]
     page.close()
 
 
 def test_the_popup_shows_an_api_error_detail(browser, pages_url):
-    page, tab_id = _open(
-        browser, _fixture_url(pages_url, "structure.html").replace("structure.html", "empty.html")
-    )
-    popup = _popup(browser, tab_id)
-    popup.wait_for_selector("#error:not([hidden])")
-    assert "422" in popup.inner_text("#error-title")
-    assert "No article body" in popup.inner_text("#error-detail")
-    popup.close()
+    page, tab_id = _open(browser, _fixture_url(pages_url, "empty.html"))
+    shown = _popup_error(browser, tab_id)
+    assert "422" in shown["title"]
+    assert "No article body" in shown["detail"]
     page.close()
 
 
