@@ -72,9 +72,7 @@ _QUOTE_OPEN = '“"«'
 _QUOTE_CLOSE = '”"»'
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’\-]{2,}(?:\([^)]*\))?\s*[—–-]\s")
-_CLAUSE_BREAK = re.compile(
-    r"[,;:“”\"()—–]|\b(?:that|and|but|while|as|which|who|whom|whose)\b", re.IGNORECASE
-)
+_CLAUSE_BREAK = re.compile(r"[,;:“”\"()—–]|\b(?:that|and|but|while|as|which|who|whom|whose)\b", re.IGNORECASE)
 
 
 # Each costly pattern runs only when the sentence holds one of the words it needs.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, jsonify
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -14,6 +14,11 @@ from classifiers.model import load_model
 from server import problems
 from server.api import blueprint, health
 from server.config import DEFAULTS, EXTENSION_ORIGINS
+
+
+def _index() -> Response:
+    """Point a person who opens the server in a browser at the API's description."""
+    return jsonify({"name": "sourcecheck", "openapi": "/api/v1/openapi.json", "health": "/api/v1/health"})
 
 
 def _harden(response: Response) -> Response:
@@ -43,5 +48,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     limiter.exempt(health)
     app.register_blueprint(blueprint)
+    app.add_url_rule("/", "index", _index)
     app.after_request(_harden)
     return app

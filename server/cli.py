@@ -8,6 +8,7 @@ import os
 import pathlib
 import sys
 from collections.abc import Iterable, Sequence
+from importlib import metadata
 from typing import Any, TextIO
 
 from classifiers.evaluate import format_scores, score
@@ -174,6 +175,7 @@ def _load(path: pathlib.Path | None) -> Model:
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of the `sourcecheck` command line."""
     parser = argparse.ArgumentParser(prog="sourcecheck", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {metadata.version('sourcecheck')}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the API (gunicorn; --dev for Flask's server)")

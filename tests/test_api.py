@@ -160,3 +160,9 @@ def test_an_unexpected_error_is_a_500_problem_without_internals(make_app, monkey
     response = app.test_client().post("/api/v1/analyze", json={"html": "<p>x</p>"})
     body = assert_problem(response, 500)
     assert "passwd" not in json.dumps(body)
+
+
+def test_the_root_points_at_the_api_description(client):
+    body = client.get("/").get_json()
+    assert client.get(body["openapi"]).status_code == 200
+    assert client.get(body["health"]).status_code == 200

@@ -125,3 +125,10 @@ def test_train_stops_at_a_malformed_sample_and_writes_nothing(run, tmp_path):
     assert status == 1
     assert "b.jsonl:1:" in err and "gossip" in err
     assert not out.exists()
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("sourcecheck ")
