@@ -109,6 +109,9 @@ _SCHEMAS: dict[str, Any] = {
             "timing_ms": _ref("Timing"),
         }
     ),
+    "Index": _object(
+        {"name": {"type": "string"}, "openapi": {"type": "string"}, "health": {"type": "string"}}
+    ),
     "Health": _object({"status": {"type": "string", "const": "ok"}, "model": _ref("ModelRef")}),
     "ModelInfo": _object(
         {
@@ -157,6 +160,13 @@ def openapi_document() -> dict[str, Any]:
             ),
         },
         "paths": {
+            "/": {
+                "get": {
+                    "operationId": "index",
+                    "summary": "Where the API's description and health check are.",
+                    "responses": {"200": _ok("Index", "Links to the description and the health check.")},
+                }
+            },
             "/api/v1/analyze": {
                 "post": {
                     "operationId": "analyze",

@@ -164,5 +164,6 @@ def test_an_unexpected_error_is_a_500_problem_without_internals(make_app, monkey
 
 def test_the_root_points_at_the_api_description(client):
     body = client.get("/").get_json()
+    assert_matches("Index", body)
     assert client.get(body["openapi"]).status_code == 200
     assert client.get(body["health"]).status_code == 200
