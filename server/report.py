@@ -48,7 +48,14 @@ def sentence_entry(
 
 
 def _source_key(name: str) -> str:
-    return _LEADING_ARTICLE.sub("", name.strip()).casefold()
+    """Key a source by its head word, so "Trump" and "President-elect Donald Trump", or
+    "the ministry" and "China's Foreign Ministry", count as one source."""
+    words = re.findall(r"[\w'’-]+", name.casefold())
+    return words[-1] if words else ""
+
+
+def _display_name(name: str) -> str:
+    return _LEADING_ARTICLE.sub("", name.strip())
 
 
 def summarize(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -58,9 +65,10 @@ def summarize(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
     mentions: Counter[str] = Counter()
     for entry in entries:
         if entry["label"] == ATTRIBUTED and entry["source"]:
-            name = entry["source"]["text"]
+            name = _display_name(entry["source"]["text"])
             key = _source_key(name)
-            names.setdefault(key, _LEADING_ARTICLE.sub("", name.strip()))
+            if len(name) > len(names.get(key, "")):
+                names[key] = name  # the fullest form the article uses
             mentions[key] += 1
     claims = sum(counts[label] for label in LABELS if label != NEUTRAL)
     return {
