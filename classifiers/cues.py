@@ -241,6 +241,20 @@ def _quote_state(text: str) -> tuple[int, bool]:
     return curly_open + curly_close + straight, curly_open > curly_close or straight % 2 == 1
 
 
+_SCARE_QUOTE_WORDS = 4  # a quoted phrase this short marks a term, not a speaker's words
+
+
+def _quotations(text: str) -> tuple[int, int]:
+    """Count quoted passages long enough to be speech, and short scare-quoted terms."""
+    speech = scare = 0
+    for match in _QUOTED.finditer(text):
+        if len(_WORD.findall(match.group())) > _SCARE_QUOTE_WORDS:
+            speech += 1
+        else:
+            scare += 1
+    return speech, scare
+
+
 def _trimmed(text: str, span: Span) -> Span:
     """Drop the punctuation and spaces a pattern needed for context from a span's edges."""
     start, end = span
@@ -371,6 +385,7 @@ def read_cues(text: str, context: str = "") -> Cues:
     numbers = [m.span() for m in _NUMBER.finditer(outside)]
     facts.extend(numbers)
     quote_marks, open_quote = _quote_state(text)
+    speech, scare = _quotations(text)
     context_marks, context_open = _quote_state(context)
     context_attributes, context_kind = _context_reading(context)
     stripped = text.strip()
@@ -388,7 +403,8 @@ def read_cues(text: str, context: str = "") -> Cues:
         "anonymous": float(bool(_ANONYMOUS.search(text))),
         "vague_subject": float(bool(vague_subject)),
         "agentless_passive": float(len(passive)),
-        "quote_marks": float(quote_marks),
+        "quote_marks": float(speech),
+        "scare_quotes": float(scare),
         "starts_with_quote": float(stripped[:1] in _QUOTE_OPEN),
         "quote_then_speaker": float(bool(re.search(r"[,!?]?[”\"]\s*[,]?\s*\w+", text)) and bool(verbs)),
         "open_quote": float(open_quote),
