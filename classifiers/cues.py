@@ -71,6 +71,9 @@ _NUMBER = re.compile(r"\d|\b(?:percent|per\s+cent|million|billion|trillion|dozen
 _QUOTE_OPEN = '“"«'
 _QUOTE_CLOSE = '”"»'
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
+# "reports that ..." and a closing "..., Politico reports." use the verb, not the noun.
+_VERB_AFTER_NOUN_FORM = re.compile(r" that |[.!?]?[”\"’]?\s*$")
+_DETERMINERS = frozenset("a an the its his her their our my your this that these those new latest".split())
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’\-]{2,}(?:\([^)]*\))?\s*[—–-]\s")
 _CLAUSE_BREAK = re.compile(r"[,;:“”\"()—–]|\b(?:that|and|but|while|as|which|who|whom|whose)\b", re.IGNORECASE)
 
@@ -208,11 +211,14 @@ def _find_attribution(
         if subject is None:
             subject = _subject_before(text, match.start())
         best = _better(best, text, subject)
-    for match in words:
+    for index, match in enumerate(words):
         word = match.group()
         start = match.start()
         verb = word in lexicon.REPORTING_VERBS or (
-            word in lexicon.NOUN_FORMS and text[match.end() : match.end() + 6] == " that "
+            word in lexicon.NOUN_FORMS
+            and index > 0
+            and words[index - 1].group().lower() not in _DETERMINERS
+            and _VERB_AFTER_NOUN_FORM.match(text, match.end()) is not None
         )
         if not verb or any(s <= start < e for s, e in (*verbs, *passive)):
             continue
@@ -430,8 +436,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         "no_final_punctuation": float(not stripped.endswith((".", "?", "!", "”", '"', ":", "’"))),
         "dateline": float(bool(_DATELINE.match(stripped))),
         "title_case": sum(w.group()[0].isupper() for w in words) / word_count,
-        "log_words": float(len(words)).__pow__(0.5),
-        "past_tense": float(past),
+        "past_tense": float(past > 0),
         "proper_nouns": proper / word_count,
         "schedule": float(len(_spans(_SCHEDULE, outside, vocabulary, _SCHEDULE_TRIGGERS))),
         "future": float(len(_FUTURE.findall(outside))),
