@@ -28,7 +28,10 @@ _VAGUE_SUBJECT = re.compile(
     r"(?:" + "|".join(sorted(lexicon.VAGUE_SOURCES)) + r")\b",
     re.IGNORECASE,
 )
-_INVERTING_VERBS = frozenset("said says added wrote explained asked continued told insisted".split())
+_INVERTING_VERBS = frozenset(
+    "said says added adds wrote writes explained explains asked asks continued told insisted insists"
+    " argued argues noted notes warned warns recalled recalls concluded concludes".split()
+)
 _ATTRIBUTING_PHRASE = re.compile(
     r"\b(?:" + "|".join(re.escape(p) for p in lexicon.ATTRIBUTING_PHRASES) + r")\b", re.IGNORECASE
 )
@@ -168,7 +171,8 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
     if not tokens:
         return ""
     if len(tokens) <= 2 and lowered[-1] in lexicon.PRONOUNS:
-        return "pronoun"
+        # "I think" and "we argued" are the writer speaking, not a source.
+        return "" if lowered[-1] in lexicon.FIRST_SECOND_PERSON else "pronoun"
     head_is_vague = lowered[-1] in lexicon.VAGUE_SOURCES
     if head_is_vague or (
         any(t in lexicon.VAGUE_SOURCES for t in lowered)
@@ -388,6 +392,11 @@ def read_cues(text: str, context: str = "") -> Cues:
             months += 1
     predictions = _spans(_PREDICTION, outside, vocabulary, _PREDICTION_TRIGGERS)
     opinion.extend(predictions)
+    if reporting:
+        # With a checkable source, judgement words are the source's, as labels.md counts them.
+        hedges = intensifiers = 0
+        subjectivity_sum = subjectivity_max = 0.0
+        predictions, opinion = [], []
     numbers = [m.span() for m in _NUMBER.finditer(outside)]
     facts.extend(numbers)
     quote_marks, open_quote = _quote_state(text)

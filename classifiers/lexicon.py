@@ -87,6 +87,10 @@ officials official experts expert analysts analyst critics critic observers obse
 source insiders insider people some many others authorities residents witnesses commentators
 pundits economists diplomats scientists researchers reports rumours rumors supporters opponents
 skeptics sceptics advocates activists investors traders aides observers someone somebody
+educators teachers doctors lawyers historians scholars academics campaigners environmentalists
+lawmakers legislators politicians voters parents locals farmers workers employees executives
+bankers economists strategists consultants specialists professionals veterans fans users
+progressives liberals conservatives leftists socialists nationalists populists
 """.split()
 )
 

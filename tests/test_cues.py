@@ -15,6 +15,8 @@ def _source(text: str, context: str = "") -> str | None:
         ("“We will win,” said Mayor Ellen Park.", "Mayor Ellen Park"),
         ("The plan is sound, according to the Chinese Foreign Ministry.", "the Chinese Foreign Ministry"),
         ("Prosecutors said Cole lied to investors.", "Prosecutors"),
+        ("The firm filed for bankruptcy on Monday, Politico reports.", "Politico"),
+        ("The reforms, argues Ana Ruiz, have made schools worse.", "Ana Ruiz"),
     ],
 )
 def test_named_and_specific_sources_are_found(text, source):
@@ -27,6 +29,7 @@ def test_named_and_specific_sources_are_found(text, source):
         "Officials say the project is late.",
         "Experts believe the virus came from bats.",
         "Critics argue it will fail.",
+        "Educators say that lowering the bar will hurt pupils.",
     ],
 )
 def test_vague_sources_are_not_sources(text):
@@ -48,6 +51,33 @@ def test_hedges_and_predictions_count_only_outside_quotes():
     quoted = read_cues("“The deal will likely reshape the industry,” she said.")
     assert hedged.counts["hedges"] == 1 and hedged.counts["predictions"] == 1
     assert quoted.counts["hedges"] == 0 and quoted.counts["predictions"] == 0
+
+
+@pytest.mark.parametrize("text", ["Shares fell 3% on the report.", "He made a comment.", "I read the post."])
+def test_a_noun_form_closing_a_sentence_after_an_article_is_no_reporting_verb(text):
+    assert read_cues(text).attribution == []
+
+
+def test_the_writer_is_not_a_source():
+    cues = read_cues("I think the plan will fail.")
+    assert cues.source_kind == ""
+    assert cues.counts["reporting_with_source"] == 0
+    assert cues.counts["first_second_person"] == 1
+
+
+def test_judgement_words_of_a_named_source_are_the_sources_not_the_writers():
+    writer = read_cues("The decision was a disgraceful mistake that will likely backfire.")
+    source = read_cues("Senator Ames said the decision was a disgraceful mistake that will likely backfire.")
+    assert writer.opinion and writer.counts["hedges"] == 1
+    assert source.opinion == [] and source.counts["hedges"] == 0
+    assert source.source_kind == "named"
+
+
+def test_short_scare_quotes_are_not_counted_as_quotations():
+    scare = read_cues("The so-called “reform” was a “historic” failure.").counts
+    speech = read_cues("“We will rebuild every school in the district,” the mayor said.").counts
+    assert (scare["quote_marks"], scare["scare_quotes"]) == (0, 2)
+    assert (speech["quote_marks"], speech["scare_quotes"]) == (1, 0)
 
 
 def test_capitalised_nouns_are_not_reporting_verbs():
