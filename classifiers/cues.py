@@ -70,13 +70,15 @@ _SCHEDULE = re.compile(
     re.IGNORECASE,
 )
 _FUTURE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to)\b", re.I)
-_NUMBER = re.compile(r"\d|\b(?:percent|per\s+cent|million|billion|trillion|dozens?|hundreds?)\b", re.I)
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile(r"\b(?:percent|per\s+cent|million|billion|trillion|dozens?|hundreds?)\b", re.I)
 _QUOTE_OPEN = '“"«'
 _QUOTE_CLOSE = '”"»'
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 # "reports that ..." and a closing "..., Politico reports." use the verb, not the noun.
 _VERB_AFTER_NOUN_FORM = re.compile(r" that |[.!?]?[”\"’]?\s*$")
 _DETERMINERS = frozenset("a an the its his her their our my your this that these those new latest".split())
+_QUOTE_THEN_WORD = re.compile(r"[”\"]\s*,?\s*\w")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’\-]{2,}(?:\([^)]*\))?\s*[—–-]\s")
 _CLAUSE_BREAK = re.compile(r"[,;:“”\"()—–]|\b(?:that|and|but|while|as|which|who|whom|whose)\b", re.IGNORECASE)
 
@@ -100,6 +102,9 @@ _PREDICTION_TRIGGERS = frozenset(
 _SCHEDULE_TRIGGERS = frozenset(
     "scheduled due set expected opens closes runs starts begins resumes meets open held takes".split()
 )
+_FUTURE_TRIGGERS = frozenset("will shall is are".split())
+_PRESENT_PERFECT_TRIGGERS = frozenset({"has", "have"})
+_NUMBER_TRIGGERS = frozenset("percent per million billion trillion dozen dozens hundred hundreds".split())
 _PHRASE_TRIGGERS = frozenset(
     "according statement interview post filing report reporters comment respond quoted remarks letter"
     " speech".split()
@@ -196,15 +201,22 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
     return ""
 
 
+_CHECKABLE = frozenset({"named", "organisation", "pronoun"})
+_VERB_FORMS = lexicon.REPORTING_VERBS | lexicon.NOUN_FORMS
 _KIND_RANK = {"named": 4, "organisation": 3, "pronoun": 2, "vague": 1, "": 0}
 
 
 def _find_attribution(
-    text: str, words: list[re.Match[str]], passive: list[Span], vocabulary: frozenset[str]
+    text: str,
+    words: list[re.Match[str]],
+    tokens: list[str],
+    passive: list[Span],
+    vocabulary: frozenset[str],
 ) -> tuple[list[Span], Span | None, str]:
     """Find reporting verbs and the best source among their subjects; passives name nobody.
 
-    `words` are the words outside quotations: a "said" inside a quote is the speaker's.
+    `words` are the words outside quotations, and `tokens` their text: a "said" inside
+    a quote is the speaker's.
     """
     verbs: list[Span] = []
     best: tuple[int, Span | None, str] = (0, None, "")
@@ -215,13 +227,12 @@ def _find_attribution(
         if subject is None:
             subject = _subject_before(text, match.start())
         best = _better(best, text, subject)
-    for index, match in enumerate(words):
-        word = match.group()
+    for index in [i for i, token in enumerate(tokens) if token in _VERB_FORMS]:
+        match, word = words[index], tokens[index]
         start = match.start()
         verb = word in lexicon.REPORTING_VERBS or (
-            word in lexicon.NOUN_FORMS
-            and index > 0
-            and words[index - 1].group().lower() not in _DETERMINERS
+            index > 0
+            and tokens[index - 1].lower() not in _DETERMINERS
             and _VERB_AFTER_NOUN_FORM.match(text, match.end()) is not None
         )
         if not verb or any(s <= start < e for s, e in (*verbs, *passive)):
@@ -317,6 +328,7 @@ def _context_reading(context: str) -> tuple[bool, str]:
 class _Attribution:
     outside: str  # the text with quotations blanked out
     words: list[re.Match[str]]  # the words of `outside`
+    tokens: list[str]  # their text
     vocabulary: frozenset[str]
     passive: list[Span]
     verbs: list[Span]
@@ -333,11 +345,12 @@ def _read_attribution(text: str) -> _Attribution:
     ]
     passive += _spans(_IMPERSONAL, outside, vocabulary, _IMPERSONAL_TRIGGERS)
     words = _words(outside)
+    tokens = [word.group() for word in words]
     if not vocabulary.isdisjoint(lexicon.HEARSAY):
-        passive += [m.span() for m in words if m.group().lower() in lexicon.HEARSAY]
-    verbs, source, source_kind = _find_attribution(text, words, passive, vocabulary)
+        passive += [m.span() for m, t in zip(words, tokens, strict=True) if t.lower() in lexicon.HEARSAY]
+    verbs, source, source_kind = _find_attribution(text, words, tokens, passive, vocabulary)
     _remember(text, (bool(verbs), source_kind))
-    return _Attribution(outside, words, vocabulary, passive, verbs, source, source_kind)
+    return _Attribution(outside, words, tokens, vocabulary, passive, verbs, source, source_kind)
 
 
 def read_cues(text: str, context: str = "") -> Cues:
@@ -347,57 +360,58 @@ def read_cues(text: str, context: str = "") -> Cues:
     vocabulary, passive = attribution.vocabulary, attribution.passive
     verbs, source, source_kind = attribution.verbs, attribution.source, attribution.source_kind
     vague_subject = _VAGUE_SUBJECT.match(text)
-    # "he suggested" reports what someone said; only the writer's own "suggests" is a hedge.
-    reporting = set(verbs) if source_kind in {"named", "organisation", "pronoun"} else set()
-    vague = _spans(_ANONYMOUS, text, vocabulary, _ANONYMOUS_TRIGGERS)
+    anonymous = _spans(_ANONYMOUS, text, vocabulary, _ANONYMOUS_TRIGGERS)
+    vague = list(anonymous)
     if vague_subject:
         vague.append(_trimmed(text, vague_subject.span()))
     if source_kind == "vague" and source is not None:
         vague.append(source)
     table = lexicon.word_table()
+    tokens = attribution.tokens
+    lowered = [token.lower().strip("'’") for token in tokens]
+    known = [(index, table[lower]) for index, lower in enumerate(lowered) if lower in table]
+    proper = sum(1 for token in tokens[1:] if token[0].isupper())
+    capitalised = proper + bool(tokens and tokens[0][0].isupper())
+    past = any(flags & lexicon.PAST for _, (flags, _) in known) or any(
+        lower.endswith("ed") and not table.get(lower, _UNKNOWN_WORD)[0] & lexicon.REPORTING
+        for lower in lowered
+    )
     opinion: list[Span] = []
     facts: list[Span] = []
     subjectivity_sum = subjectivity_max = 0.0
     hedges = intensifiers = person = calls = superlatives = months = 0
-    past = proper = 0
-    for index, word in enumerate(words):
-        token = word.group()
-        lower = token.lower().strip("'’")
-        flags, score = table.get(lower, _UNKNOWN_WORD)
-        if flags & lexicon.PAST or (lower.endswith("ed") and not flags & lexicon.REPORTING):
-            past += 1
-        if index and token[0].isupper():
-            proper += 1
+    for index, (flags, score) in known:
         subjectivity_sum += score
         if score > subjectivity_max:
             subjectivity_max = score
-        if not flags and score < EVALUATIVE_SUBJECTIVITY:
-            continue
-        if flags & lexicon.HEDGE and word.span() not in reporting:
+        span = words[index].span()
+        if flags & lexicon.HEDGE:
             hedges += 1
-            opinion.append(word.span())
+            opinion.append(span)
         elif flags & lexicon.INTENSIFIER:
             intensifiers += 1
-            opinion.append(word.span())
+            opinion.append(span)
         elif score >= EVALUATIVE_SUBJECTIVITY and not flags & lexicon.SUPERLATIVE:
-            opinion.append(word.span())
-        if flags & lexicon.PERSON and (token == "I" or not token.isupper()):
+            opinion.append(span)
+        if flags & lexicon.PERSON and (tokens[index] == "I" or not tokens[index].isupper()):
             person += 1  # "US" and "WE" in capitals are a country and an acronym
         if flags & lexicon.CALL:
             calls += 1
         if flags & lexicon.SUPERLATIVE:
             superlatives += 1
-            facts.append(word.span())
+            facts.append(span)
         if flags & lexicon.MONTH:
             months += 1
     predictions = _spans(_PREDICTION, outside, vocabulary, _PREDICTION_TRIGGERS)
     opinion.extend(predictions)
-    if reporting:
-        # With a checkable source, judgement words are the source's, as labels.md counts them.
+    # "he suggested" reports what someone said: with a checkable source, hedges and
+    # judgement words are the source's, as labels.md counts them.
+    if source_kind in _CHECKABLE:
         hedges = intensifiers = 0
         subjectivity_sum = subjectivity_max = 0.0
         predictions, opinion = [], []
-    numbers = [m.span() for m in _NUMBER.finditer(outside)]
+    numbers = [m.span() for m in _DIGIT.finditer(outside)]
+    numbers += _spans(_NUMBER_WORD, outside, vocabulary, _NUMBER_TRIGGERS)
     facts.extend(numbers)
     quote_marks, open_quote = _quote_state(text)
     speech, scare = _quotations(text)
@@ -407,28 +421,25 @@ def read_cues(text: str, context: str = "") -> Cues:
     word_count = max(len(words), 1)
     counts = {
         # A reporting verb attributes only when it has a subject a reader can check.
-        "reporting_with_source": float(len(verbs)) * (source_kind in {"named", "organisation", "pronoun"}),
-        "reporting_without_source": float(len(verbs))
-        * (source_kind not in {"named", "organisation", "pronoun"}),
+        "reporting_with_source": float(len(verbs)) * (source_kind in _CHECKABLE),
+        "reporting_without_source": float(len(verbs)) * (source_kind not in _CHECKABLE),
         "according_to": float("according to" in text.lower()),
         "source_named": float(source_kind == "named"),
         "source_organisation": float(source_kind == "organisation"),
         "source_pronoun": float(source_kind == "pronoun"),
         "source_vague": float(source_kind == "vague"),
-        "anonymous": float(bool(_ANONYMOUS.search(text))),
+        "anonymous": float(bool(anonymous)),
         "vague_subject": float(bool(vague_subject)),
         "agentless_passive": float(len(passive)),
         "quote_marks": float(speech),
         "scare_quotes": float(scare),
         "starts_with_quote": float(stripped[:1] in _QUOTE_OPEN),
-        "quote_then_speaker": float(bool(re.search(r"[,!?]?[”\"]\s*[,]?\s*\w+", text)) and bool(verbs)),
+        "quote_then_speaker": float(bool(verbs and quote_marks and _QUOTE_THEN_WORD.search(text))),
         "open_quote": float(open_quote),
         "context_open_quote": float(context_open),
         "context_quotes": float(context_marks > 0),
         "context_colon": float(context.rstrip().endswith(":")),
-        "context_attributed": float(
-            context_attributes and context_kind in {"named", "organisation", "pronoun"}
-        ),
+        "context_attributed": float(context_attributes and context_kind in _CHECKABLE),
         "context_vague": float(context_kind == "vague"),
         "hedges": float(hedges),
         "predictions": float(len(predictions)),
@@ -444,12 +455,14 @@ def read_cues(text: str, context: str = "") -> Cues:
         "dates": float(months),
         "no_final_punctuation": float(not stripped.endswith((".", "?", "!", "”", '"', ":", "’"))),
         "dateline": float(bool(_DATELINE.match(stripped))),
-        "title_case": sum(w.group()[0].isupper() for w in words) / word_count,
-        "past_tense": float(past > 0),
+        "title_case": capitalised / word_count,
+        "past_tense": float(past),
         "proper_nouns": proper / word_count,
         "schedule": float(len(_spans(_SCHEDULE, outside, vocabulary, _SCHEDULE_TRIGGERS))),
-        "future": float(len(_FUTURE.findall(outside))),
-        "present_perfect": float(len(_PRESENT_PERFECT.findall(outside))),
+        "future": float(len(_spans(_FUTURE, outside, vocabulary, _FUTURE_TRIGGERS))),
+        "present_perfect": float(
+            len(_spans(_PRESENT_PERFECT, outside, vocabulary, _PRESENT_PERFECT_TRIGGERS))
+        ),
         "first_word_lower_verb": float(bool(words) and words[0].group().lower() in lexicon.IMPERATIVES),
     }
     return Cues(

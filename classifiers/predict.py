@@ -68,17 +68,17 @@ def classify(model: Model, pairs: Sequence[tuple[str, str]]) -> list[Prediction]
         return []
     probabilities = model.pipeline.predict_proba(list(pairs))
     labels = [str(label) for label in model.pipeline.classes_]
+    rows = probabilities.round(4).tolist()
     predictions = []
-    for (text, context), row in zip(pairs, probabilities, strict=True):
-        best = int(row.argmax())
+    for (text, context), row, best in zip(pairs, rows, probabilities.argmax(axis=1).tolist(), strict=True):
         label = labels[best]
         cues = cached_cues(text, context)
         evidence = _evidence(label, cues)
         predictions.append(
             Prediction(
                 label=label,
-                score=round(float(row[best]), 4),
-                scores={name: round(float(p), 4) for name, p in zip(labels, row, strict=True)},
+                score=row[best],
+                scores=dict(zip(labels, row, strict=True)),
                 cues=evidence,
                 source=cues.source if label == ATTRIBUTED else None,
                 reason=explain(label, text, cues, evidence),
