@@ -21,11 +21,20 @@ _WORD_CHARS = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*%?")
 _BETWEEN_SUBJECT_AND_VERB = frozenset(
     "also later previously earlier then still never often has have had was were is are will would did"
-    " does".split()
+    " does been being".split()
 )
 _VAGUE_SUBJECT = re.compile(
-    r"\s*(?:some|many|several|most|a\s+few|few|other|numerous|various)\s+(?:\w+\s+){0,2}?"
-    r"(?:" + "|".join(sorted(lexicon.VAGUE_SOURCES)) + r")\b",
+    r"\s*(?:(?:some|many|several|most|a\s+few|few|other|numerous|various)\s+(?:\w+\s+){0,2}?"
+    r"(?:" + "|".join(sorted(lexicon.VAGUE_SOURCES)) + r")\b"
+    # "People who know him say", "Officials in Washington believe": nobody in particular.
+    r"|(?:people|those|sources|officials|insiders|someone|somebody|others)(?=\s+(?:who|close\s+to"
+    r"|familiar\s+with|in|at|near|inside|within|across)\s))",
+    re.IGNORECASE,
+)
+# "A referendum is a vote ...", "Brisk walking means ...": a definition, common knowledge.
+_DEFINITION = re.compile(
+    r"\s*(?:[\w'’\-]+\s+){1,6}?(?:means|refers\s+to|is\s+when|is\s+where"
+    r"|is\s+defined\s+as|is\s+(?:an?|the)\s+(?:term|word|name)\s+for)\s",
     re.IGNORECASE,
 )
 _INVERTING_VERBS = frozenset(
@@ -76,8 +85,24 @@ _QUOTE_OPEN = '“"«'
 _QUOTE_CLOSE = '”"»'
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 # "reports that ..." and a closing "..., Politico reports." use the verb, not the noun.
-_VERB_AFTER_NOUN_FORM = re.compile(r" that |[.!?]?[”\"’]?\s*$")
+_THAT_AFTER = re.compile(r" that ")
+_SENTENCE_END = re.compile(r"[.!?]?[”\"’]?\s*$")
+_SHORT_CLAUSE_BEFORE = re.compile(r",\s*(?:[\w'’.\-]+\s+){1,4}$")
 _DETERMINERS = frozenset("a an the its his her their our my your this that these those new latest".split())
+
+
+def _noun_form_is_verb(text: str, tokens: list[str], index: int, match: re.Match[str]) -> bool:
+    """Tell the verb in "the ministry reports that" or "..., Politico reports." from the noun."""
+    if index == 0 or tokens[index - 1].lower() in _DETERMINERS:
+        return False
+    if _THAT_AFTER.match(text, match.end()):
+        return True
+    return (
+        _SENTENCE_END.match(text, match.end()) is not None
+        and _SHORT_CLAUSE_BEFORE.search(text, 0, match.start()) is not None
+    )
+
+
 _QUOTE_THEN_WORD = re.compile(r"[”\"]\s*,?\s*\w")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’\-]{2,}(?:\([^)]*\))?\s*[—–-]\s")
 _CLAUSE_BREAK = re.compile(r"[,;:“”\"()—–]|\b(?:that|and|but|while|as|which|who|whom|whose)\b", re.IGNORECASE)
@@ -230,11 +255,7 @@ def _find_attribution(
     for index in [i for i, token in enumerate(tokens) if token in _VERB_FORMS]:
         match, word = words[index], tokens[index]
         start = match.start()
-        verb = word in lexicon.REPORTING_VERBS or (
-            index > 0
-            and tokens[index - 1].lower() not in _DETERMINERS
-            and _VERB_AFTER_NOUN_FORM.match(text, match.end()) is not None
-        )
+        verb = word in lexicon.REPORTING_VERBS or _noun_form_is_verb(text, tokens, index, match)
         if not verb or any(s <= start < e for s, e in (*verbs, *passive)):
             continue
         verbs.append(match.span())
@@ -334,6 +355,7 @@ class _Attribution:
     verbs: list[Span]
     source: Span | None
     source_kind: str
+    vague_subject: re.Match[str] | None  # "Some analysts", "People who know him"
 
 
 def _read_attribution(text: str) -> _Attribution:
@@ -349,8 +371,13 @@ def _read_attribution(text: str) -> _Attribution:
     if not vocabulary.isdisjoint(lexicon.HEARSAY):
         passive += [m.span() for m, t in zip(words, tokens, strict=True) if t.lower() in lexicon.HEARSAY]
     verbs, source, source_kind = _find_attribution(text, words, tokens, passive, vocabulary)
+    vague_subject = _VAGUE_SUBJECT.match(text)
+    if verbs and not source_kind and vague_subject:
+        source, source_kind = _trimmed(text, vague_subject.span()), "vague"
     _remember(text, (bool(verbs), source_kind))
-    return _Attribution(outside, words, tokens, vocabulary, passive, verbs, source, source_kind)
+    return _Attribution(
+        outside, words, tokens, vocabulary, passive, verbs, source, source_kind, vague_subject
+    )
 
 
 def read_cues(text: str, context: str = "") -> Cues:
@@ -359,7 +386,7 @@ def read_cues(text: str, context: str = "") -> Cues:
     outside, words = attribution.outside, attribution.words
     vocabulary, passive = attribution.vocabulary, attribution.passive
     verbs, source, source_kind = attribution.verbs, attribution.source, attribution.source_kind
-    vague_subject = _VAGUE_SUBJECT.match(text)
+    vague_subject = attribution.vague_subject
     anonymous = _spans(_ANONYMOUS, text, vocabulary, _ANONYMOUS_TRIGGERS)
     vague = list(anonymous)
     if vague_subject:
@@ -463,13 +490,14 @@ def read_cues(text: str, context: str = "") -> Cues:
         "present_perfect": float(
             len(_spans(_PRESENT_PERFECT, outside, vocabulary, _PRESENT_PERFECT_TRIGGERS))
         ),
+        "definition": float(bool(_DEFINITION.match(outside))),
         "first_word_lower_verb": float(bool(words) and words[0].group().lower() in lexicon.IMPERATIVES),
     }
     return Cues(
         attribution=verbs,
         source=source if source_kind in {"named", "organisation"} else None,
         source_kind=source_kind,
-        vague=sorted(vague),
+        vague=sorted(set(vague)),
         passive=sorted(passive),
         opinion=sorted(set(opinion)),
         facts=sorted(set(facts)),

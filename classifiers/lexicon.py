@@ -146,7 +146,7 @@ FIRST_SECOND_PERSON = frozenset("i me my mine we us our ours you your yours".spl
 IMPERSONAL_VERBS = (
     "believed thought reported said expected understood seen considered viewed regarded "
     "known rumoured rumored alleged estimated feared suspected claimed presumed described "
-    "tipped deemed"
+    "tipped deemed assumed suggested speculated predicted anticipated argued"
 ).split()
 
 SUPERLATIVES = frozenset(

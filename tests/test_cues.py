@@ -30,6 +30,8 @@ def test_named_and_specific_sources_are_found(text, source):
         "Experts believe the virus came from bats.",
         "Critics argue it will fail.",
         "Educators say that lowering the bar will hurt pupils.",
+        "People who know him say he has no intention of retiring.",
+        "Officials in Washington believe the talks will fail.",
     ],
 )
 def test_vague_sources_are_not_sources(text):
@@ -53,9 +55,42 @@ def test_hedges_and_predictions_count_only_outside_quotes():
     assert quoted.counts["hedges"] == 0 and quoted.counts["predictions"] == 0
 
 
-@pytest.mark.parametrize("text", ["Shares fell 3% on the report.", "He made a comment.", "I read the post."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shares fell 3% on the report.",
+        "He made a comment.",
+        "I read the post.",
+        "A referendum is a direct vote by the electorate on a single question.",
+    ],
+)
 def test_a_noun_form_closing_a_sentence_after_an_article_is_no_reporting_verb(text):
     assert read_cues(text).attribution == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It has been suggested that the results were manipulated.",
+        "It is widely assumed that taxes will rise.",
+    ],
+)
+def test_impersonal_passives_name_nobody(text):
+    cues = read_cues(text)
+    assert cues.passive and cues.source is None
+    assert cues.counts["reporting_with_source"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "definition"),
+    [
+        ("Brisk walking means walking fast enough to raise your heart rate.", 1.0),
+        ("A stock buyback is when a company buys its own shares.", 1.0),
+        ("The decision is a mistake that will haunt the party.", 0.0),
+    ],
+)
+def test_definitions_are_told_from_judgements(text, definition):
+    assert read_cues(text).counts["definition"] == definition
 
 
 def test_the_writer_is_not_a_source():
