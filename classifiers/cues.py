@@ -91,6 +91,21 @@ _SHORT_CLAUSE_BEFORE = re.compile(r",\s*(?:[\w'’.\-]+\s+){1,4}$")
 _DETERMINERS = frozenset("a an the its his her their our my your this that these those new latest".split())
 
 
+_COMPARATIVES = frozenset("more less most least".split())
+_APPEAR = frozenset("appear appears appeared".split())
+
+
+def _hedges(tokens: list[str], lowered: list[str], index: int) -> bool:
+    """Tell a hedge from its look-alikes: the month May, "more likely than", "appear in court"."""
+    if index and tokens[index][0].isupper():
+        return False
+    if index and lowered[index] in {"likely", "unlikely"} and lowered[index - 1] in _COMPARATIVES:
+        return False
+    if lowered[index] in _APPEAR:
+        return index + 1 < len(lowered) and lowered[index + 1] in {"to", "that", "set", "likely", "unlikely"}
+    return True
+
+
 def _noun_form_is_verb(text: str, tokens: list[str], index: int, match: re.Match[str]) -> bool:
     """Tell the verb in "the ministry reports that" or "..., Politico reports." from the noun."""
     if index == 0 or tokens[index - 1].lower() in _DETERMINERS:
@@ -413,8 +428,9 @@ def read_cues(text: str, context: str = "") -> Cues:
             subjectivity_max = score
         span = words[index].span()
         if flags & lexicon.HEDGE:
-            hedges += 1
-            opinion.append(span)
+            if _hedges(tokens, lowered, index):
+                hedges += 1
+                opinion.append(span)
         elif flags & lexicon.INTENSIFIER:
             intensifiers += 1
             opinion.append(span)

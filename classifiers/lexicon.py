@@ -123,7 +123,7 @@ PRONOUNS = frozenset("he she they it we i his her their".split())
 HEDGES = frozenset(
     """
 likely unlikely probably perhaps possibly maybe may might could would appears appear appeared
-seems seem seemed signals signal suggests suggest arguably potentially presumably apparently
+seems seem seemed signals suggests suggest arguably potentially presumably apparently
 possible probable conceivably seemingly
 """.split()
 )

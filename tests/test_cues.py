@@ -115,6 +115,20 @@ def test_short_scare_quotes_are_not_counted_as_quotations():
     assert (speech["quote_marks"], speech["scare_quotes"]) == (1, 0)
 
 
+@pytest.mark.parametrize(
+    ("text", "hedges"),
+    [
+        ("Prices may rise again.", 1),
+        ("The plan appears to have failed.", 1),
+        ("The tablet goes on sale on May 15.", 0),
+        ("Younger voters are more likely than older ones to read news on their phones.", 0),
+        ("The men will appear in court on Monday.", 0),
+    ],
+)
+def test_hedges_are_told_from_their_look_alikes(text, hedges):
+    assert read_cues(text).counts["hedges"] == hedges
+
+
 def test_capitalised_nouns_are_not_reporting_verbs():
     cues = read_cues("The United States Comments page lists Shares and Posts.")
     assert cues.attribution == []
