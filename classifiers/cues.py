@@ -91,6 +91,7 @@ _SHORT_CLAUSE_BEFORE = re.compile(r",\s*(?:[\w'’.\-]+\s+){1,4}$")
 _DETERMINERS = frozenset("a an the its his her their our my your this that these those new latest".split())
 
 
+_CONVICTION_VERBS = frozenset("believe believes believed believing trust trusts trusted".split())
 _COMPARATIVES = frozenset("more less most least".split())
 _APPEAR = frozenset("appear appears appeared".split())
 
@@ -262,15 +263,22 @@ def _find_attribution(
     best: tuple[int, Span | None, str] = (0, None, "")
     phrases = _ATTRIBUTING_PHRASE.finditer(text) if not vocabulary.isdisjoint(_PHRASE_TRIGGERS) else ()
     for match in phrases:
-        verbs.append(match.span())
-        subject = _subject_after(text, match.end()) if match.group().lower() == "according to" else None
-        if subject is None:
+        subject = None
+        if match.group().lower() == "according to":
+            subject = _subject_after(text, match.end())
+            if subject is None or not _source_kind(text[subject[0] : subject[1]], False):
+                continue  # "varies according to region", "according to plan": nobody is cited
+        else:
             subject = _subject_before(text, match.start())
+        verbs.append(match.span())
         best = _better(best, text, subject)
     for index in [i for i, token in enumerate(tokens) if token in _VERB_FORMS]:
         match, word = words[index], tokens[index]
         start = match.start()
         verb = word in lexicon.REPORTING_VERBS or _noun_form_is_verb(text, tokens, index, match)
+        # "believes in freedom" states a conviction; it reports nothing anyone said.
+        if word in _CONVICTION_VERBS and index + 1 < len(tokens) and tokens[index + 1] == "in":
+            verb = False
         if not verb or any(s <= start < e for s, e in (*verbs, *passive)):
             continue
         verbs.append(match.span())
@@ -466,7 +474,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         # A reporting verb attributes only when it has a subject a reader can check.
         "reporting_with_source": float(len(verbs)) * (source_kind in _CHECKABLE),
         "reporting_without_source": float(len(verbs)) * (source_kind not in _CHECKABLE),
-        "according_to": float("according to" in text.lower()),
+        "according_to": float(any(text[start:end].lower() == "according to" for start, end in verbs)),
         "source_named": float(source_kind == "named"),
         "source_organisation": float(source_kind == "organisation"),
         "source_pronoun": float(source_kind == "pronoun"),

@@ -93,6 +93,19 @@ def test_definitions_are_told_from_judgements(text, definition):
     assert read_cues(text).counts["definition"] == definition
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Crime varies according to regional origin.",
+        "Everything went according to plan.",
+        "DeSantis believes in freedom and low taxes.",
+    ],
+)
+def test_phrases_that_cite_nobody_attribute_nothing(text):
+    cues = read_cues(text)
+    assert cues.attribution == [] and cues.counts["according_to"] == 0
+
+
 def test_the_writer_is_not_a_source():
     cues = read_cues("I think the plan will fail.")
     assert cues.source_kind == ""
