@@ -107,6 +107,19 @@ def _hedges(tokens: list[str], lowered: list[str], index: int) -> bool:
     return True
 
 
+_BE = frozenset("is are was were be been being".split())
+_ADVERBS = frozenset("first later also then now not never still already just since".split())
+
+
+def _is_passive(tokens: list[str], index: int) -> bool:
+    """Whether the verb at `index` follows a form of "be", perhaps with an adverb between."""
+    before = [token.lower() for token in tokens[max(0, index - 2) : index]]
+    return bool(before) and (
+        before[-1] in _BE
+        or (len(before) == 2 and before[0] in _BE and (before[1] in _ADVERBS or before[1].endswith("ly")))
+    )
+
+
 def _noun_form_is_verb(text: str, tokens: list[str], index: int, match: re.Match[str]) -> bool:
     """Tell the verb in "the ministry reports that" or "..., Politico reports." from the noun."""
     if index == 0 or tokens[index - 1].lower() in _DETERMINERS:
@@ -178,8 +191,14 @@ def _words(text: str) -> list[re.Match[str]]:
     return list(_WORD.finditer(text))
 
 
+_ASIDE_BEFORE_VERB = re.compile(r",\s*(?:who|which|whose)\b[^,;:.“”\"]*,\s*$")
+
+
 def _subject_before(text: str, verb_start: int) -> Span | None:
     """Return the noun phrase right before a reporting verb ("the ministry" in "the ministry said")."""
+    aside = _ASIDE_BEFORE_VERB.search(text, max(0, verb_start - 160), verb_start)
+    if aside:  # "Keiko Tanaka, who has studied the site for a decade, said"
+        verb_start = aside.start()
     window_start = max(0, verb_start - 80)
     window = text[window_start:verb_start]
     breaks = list(_CLAUSE_BREAK.finditer(window))
@@ -213,12 +232,13 @@ def _subject_after(text: str, verb_end: int) -> Span | None:
 
 def _source_kind(phrase: str, at_sentence_start: bool) -> str:
     tokens = [w.group() for w in _WORD.finditer(phrase)]
-    lowered = [t.lower().strip("'’") for t in tokens]
+    lowered = [_CONTRACTION.sub("", t.lower()).strip("'’") for t in tokens]
     if not tokens:
         return ""
+    if lowered[0] in _NOBODY or any(t in lexicon.FIRST_SECOND_PERSON for t in lowered):
+        return ""  # "Nobody believes", "Let us hope", "I think": no source, or the writer
     if len(tokens) <= 2 and lowered[-1] in lexicon.PRONOUNS:
-        # "I think" and "we argued" are the writer speaking, not a source.
-        return "" if lowered[-1] in lexicon.FIRST_SECOND_PERSON else "pronoun"
+        return "pronoun"
     head_is_vague = lowered[-1] in lexicon.VAGUE_SOURCES
     if head_is_vague or (
         any(t in lexicon.VAGUE_SOURCES for t in lowered)
@@ -242,6 +262,8 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
     return ""
 
 
+_CONTRACTION = re.compile(r"['’](?:ll|re|ve|d|m|s)$")
+_NOBODY = frozenset("no nobody none neither one whatever".split())
 _CHECKABLE = frozenset({"named", "organisation", "pronoun"})
 _VERB_FORMS = lexicon.REPORTING_VERBS | lexicon.NOUN_FORMS
 _KIND_RANK = {"named": 4, "organisation": 3, "pronoun": 2, "vague": 1, "": 0}
@@ -279,6 +301,13 @@ def _find_attribution(
         # "believes in freedom" states a conviction; it reports nothing anyone said.
         if word in _CONVICTION_VERBS and index + 1 < len(tokens) and tokens[index + 1] == "in":
             verb = False
+        if verb and _is_passive(tokens, index):
+            # "The song was released in 1985": its subject is what was said, not who said it;
+            # only "... was criticised by the Commission" names a source.
+            if index + 1 < len(tokens) and tokens[index + 1] == "by":
+                verbs.append(match.span())
+                best = _better(best, text, _subject_after(text, words[index + 1].end()))
+            continue
         if not verb or any(s <= start < e for s, e in (*verbs, *passive)):
             continue
         verbs.append(match.span())

@@ -15,6 +15,7 @@ def _source(text: str, context: str = "") -> str | None:
         ("“We will win,” said Mayor Ellen Park.", "Mayor Ellen Park"),
         ("The plan is sound, according to the Chinese Foreign Ministry.", "the Chinese Foreign Ministry"),
         ("Prosecutors said Cole lied to investors.", "Prosecutors"),
+        ("Keiko Tanaka, who has studied the reef for a decade, said it was recovering.", "Keiko Tanaka"),
         ("The firm filed for bankruptcy on Monday, Politico reports.", "Politico"),
         ("The reforms, argues Ana Ruiz, have made schools worse.", "Ana Ruiz"),
     ],
@@ -104,6 +105,26 @@ def test_definitions_are_told_from_judgements(text, definition):
 def test_phrases_that_cite_nobody_attribute_nothing(text):
     cues = read_cues(text)
     assert cues.attribution == [] and cues.counts["according_to"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The song was released as a single in 1985.", None),
+        ("It was first published in France in 2019.", None),
+        ("The plan was criticised by the European Commission.", "the European Commission"),
+    ],
+)
+def test_a_passive_reporting_verb_names_only_its_agent(text, source):
+    assert _source(text) == source
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nobody tells you how lonely it is.", "Let us hope the minister listens.", "I'll believe it."],
+)
+def test_nobody_and_the_writer_are_no_source(text):
+    assert read_cues(text).source_kind == ""
 
 
 def test_the_writer_is_not_a_source():
