@@ -161,7 +161,7 @@ _PRESENT_PERFECT_TRIGGERS = frozenset({"has", "have"})
 _NUMBER_TRIGGERS = frozenset("percent per million billion trillion dozen dozens hundred hundreds".split())
 _PHRASE_TRIGGERS = frozenset(
     "according statement interview post filing report reporters comment respond quoted remarks letter"
-    " speech".split()
+    " speech called calls".split()
 )
 
 
@@ -209,6 +209,10 @@ def _subject_before(text: str, verb_start: int) -> Span | None:
     if not words:
         return None
     words = words[-6:]
+    for index in range(len(words) - 1, -1, -1):
+        if words[index].group() in lexicon.REPORTING_VERBS:  # a subject holds no reporting verb
+            words = words[index + 1 :]
+            break
     while words and (
         words[-1].group().lower() in _BETWEEN_SUBJECT_AND_VERB or words[-1].group().endswith("ly")
     ):
@@ -230,6 +234,17 @@ def _subject_after(text: str, verb_end: int) -> Span | None:
     return verb_end + words[0].start(), verb_end + words[-1].end()
 
 
+def _names_an_affiliation(tokens: list[str], lowered: list[str]) -> bool:
+    """Whether people are tied to a named body: "researchers at Stanford", "staff of the Treasury"."""
+    for index in range(1, len(tokens) - 1):
+        if lowered[index] not in _AFFILIATION:
+            continue
+        named = tokens[index + 2 :] if lowered[index + 1] == "the" else tokens[index + 1 :]
+        if named and named[0][0].isupper():
+            return True
+    return False
+
+
 def _source_kind(phrase: str, at_sentence_start: bool) -> str:
     tokens = [w.group() for w in _WORD.finditer(phrase)]
     lowered = [_CONTRACTION.sub("", t.lower()).strip("'’") for t in tokens]
@@ -239,6 +254,8 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
         return ""  # "Nobody believes", "Let us hope", "I think": no source, or the writer
     if len(tokens) <= 2 and lowered[-1] in lexicon.PRONOUNS:
         return "pronoun"
+    if _names_an_affiliation(tokens, lowered):
+        return "organisation"
     head_is_vague = lowered[-1] in lexicon.VAGUE_SOURCES
     if head_is_vague or (
         any(t in lexicon.VAGUE_SOURCES for t in lowered)
@@ -263,6 +280,12 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
 
 
 _CONTRACTION = re.compile(r"['’](?:ll|re|ve|d|m|s)$")
+#: What follows "according to" when it means "in line with", not "as reported by".
+_NOT_CITED = frozenset(
+    "plan plans schedule script origin region size age type taste need needs season height weight"
+    " tradition custom design expectations doctrine doctrines rank merit ability".split()
+)
+_AFFILIATION = frozenset("at from of with".split())
 _NOBODY = frozenset("no nobody none neither one whatever".split())
 _CHECKABLE = frozenset({"named", "organisation", "pronoun"})
 _VERB_FORMS = lexicon.REPORTING_VERBS | lexicon.NOUN_FORMS
@@ -288,7 +311,7 @@ def _find_attribution(
         subject = None
         if match.group().lower() == "according to":
             subject = _subject_after(text, match.end())
-            if subject is None or not _source_kind(text[subject[0] : subject[1]], False):
+            if subject is None or _words(text[subject[0] : subject[1]])[-1].group().lower() in _NOT_CITED:
                 continue  # "varies according to region", "according to plan": nobody is cited
         else:
             subject = _subject_before(text, match.start())

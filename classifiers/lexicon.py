@@ -19,6 +19,7 @@ threaten vow caution observe point underline highlight reiterate suggest believe
 express lament praise criticize criticise welcome dismiss reject question counter continue fear worry
 doubt think expect hope
 tell inform brief quote cite announce publish release detail outline signal share
+blame apologise apologize defend thank
 """.split()
 
 _IRREGULAR = {
@@ -78,6 +79,8 @@ ATTRIBUTING_PHRASES = (
     "in remarks",
     "in a letter",
     "in a speech",
+    "called for",
+    "calls for",
 )
 
 #: Heads of a subject that no reader can check: "officials say", "experts believe".
@@ -91,6 +94,8 @@ educators teachers doctors lawyers historians scholars academics campaigners env
 lawmakers legislators politicians voters parents locals farmers workers employees executives
 bankers economists strategists consultants specialists professionals veterans fans users
 progressives liberals conservatives leftists socialists nationalists populists
+unions neighbours neighbors developers landlords tenants shopkeepers retailers shoppers commuters
+motorists passengers consumers customers borrowers savers students pupils patients
 """.split()
 )
 
@@ -104,7 +109,8 @@ prosecutors prosecutor prosecution defence defense office bureau service adminis
 parliament congress senate house cabinet party union association federation institute
 centre center foundation team club coach league authority regulator watchdog network
 newspaper magazine website platform account post paper researchers organisation organization
-group unit army military navy command embassy consulate
+group unit army military navy command embassy consulate indictment affidavit airline operator
+carrier insurer manufacturer maker publisher broadcaster charity school trust utility
 """.split()
 )
 

@@ -16,6 +16,8 @@ def _source(text: str, context: str = "") -> str | None:
         ("The plan is sound, according to the Chinese Foreign Ministry.", "the Chinese Foreign Ministry"),
         ("Prosecutors said Cole lied to investors.", "Prosecutors"),
         ("Keiko Tanaka, who has studied the reef for a decade, said it was recovering.", "Keiko Tanaka"),
+        ("Researchers at Stanford reported that the drug slowed tumour growth.", "Researchers at Stanford"),
+        ("The company blamed weak demand in China.", "The company"),
         ("The firm filed for bankruptcy on Monday, Politico reports.", "Politico"),
         ("The reforms, argues Ana Ruiz, have made schools worse.", "Ana Ruiz"),
     ],
@@ -33,6 +35,8 @@ def test_named_and_specific_sources_are_found(text, source):
         "Educators say that lowering the bar will hurt pupils.",
         "People who know him say he has no intention of retiring.",
         "Officials in Washington believe the talks will fail.",
+        "Sources in Italy say the player has agreed personal terms.",
+        "Unions fear that thousands of jobs could be lost.",
     ],
 )
 def test_vague_sources_are_not_sources(text):
@@ -125,6 +129,11 @@ def test_a_passive_reporting_verb_names_only_its_agent(text, source):
 )
 def test_nobody_and_the_writer_are_no_source(text):
     assert read_cues(text).source_kind == ""
+
+
+def test_according_to_a_document_cites_it():
+    cues = read_cues("According to the indictment, the men laundered more than $10 million.")
+    assert cues.counts["according_to"] == 1 and cues.attribution
 
 
 def test_the_writer_is_not_a_source():
