@@ -156,6 +156,7 @@ _PREDICTION_TRIGGERS = frozenset(
 _SCHEDULE_TRIGGERS = frozenset(
     "scheduled due set expected opens closes runs starts begins resumes meets open held takes".split()
 )
+_DEFINITION_TRIGGERS = frozenset("means refers when where defined term word name".split())
 _FUTURE_TRIGGERS = frozenset("will shall is are".split())
 _PRESENT_PERFECT_TRIGGERS = frozenset({"has", "have"})
 _NUMBER_TRIGGERS = frozenset("percent per million billion trillion dozen dozens hundred hundreds".split())
@@ -566,7 +567,9 @@ def read_cues(text: str, context: str = "") -> Cues:
         "present_perfect": float(
             len(_spans(_PRESENT_PERFECT, outside, vocabulary, _PRESENT_PERFECT_TRIGGERS))
         ),
-        "definition": float(bool(_DEFINITION.match(outside))),
+        "definition": float(
+            not vocabulary.isdisjoint(_DEFINITION_TRIGGERS) and bool(_DEFINITION.match(outside))
+        ),
         "first_word_lower_verb": float(bool(words) and words[0].group().lower() in lexicon.IMPERATIVES),
     }
     return Cues(
