@@ -14,7 +14,7 @@ from classifiers import lexicon
 
 Span = tuple[int, int]
 
-EVALUATIVE_SUBJECTIVITY = 0.6  # TextBlob scores at or above this mark judgements ("shameful")
+EVALUATIVE_SUBJECTIVITY = 0.6  # TextBlob scores at or above this mark judgements ("appalling")
 _UNKNOWN_WORD = (0, 0.0)
 
 _WORD_CHARS = re.compile(r"[a-z]+")

@@ -225,10 +225,23 @@ _FLAGGED_LISTS = (
 )
 
 
+#: Adjectives TextBlob scores as subjective that in news copy describe size, order, time or
+#: kind ("a new terminal", "the first time", "a small number"): they judge nothing.
+DESCRIPTIVE = frozenset(
+    """
+new original small smaller smallest high higher highest long longer cool cold hot warm right average
+active potential final single little grand full free general common total major first only main
+key entire private late later latest public annual daily weekly monthly early previous
+""".split()
+)
+
+
 @functools.cache
 def word_table() -> dict[str, tuple[int, float]]:
     """Return lower-case word -> (list flags, subjectivity) for every word any list knows."""
-    table: dict[str, tuple[int, float]] = {word: (0, score) for word, score in subjectivity().items()}
+    table: dict[str, tuple[int, float]] = {
+        word: (0, score) for word, score in subjectivity().items() if word not in DESCRIPTIVE
+    }
     for flag, words in _FLAGGED_LISTS:
         for word in words:
             flags, score = table.get(word, (0, 0.0))

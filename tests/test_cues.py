@@ -172,6 +172,12 @@ def test_hedges_are_told_from_their_look_alikes(text, hedges):
     assert read_cues(text).counts["hedges"] == hedges
 
 
+def test_descriptive_adjectives_are_no_judgement():
+    text = "The new terminal will cost twice the original estimate, a small price for the first phase."
+    assert read_cues(text).opinion == []
+    assert read_cues("The decision was an appalling mistake.").opinion
+
+
 def test_capitalised_nouns_are_not_reporting_verbs():
     cues = read_cues("The United States Comments page lists Shares and Posts.")
     assert cues.attribution == []
