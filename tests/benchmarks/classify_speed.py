@@ -19,7 +19,7 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from classifiers.cues import forget_readings  # noqa: E402
+from classifiers.attribution import forget_readings  # noqa: E402
 from classifiers.features import cached_cues  # noqa: E402
 from classifiers.model import BUNDLED_MODEL, load_model  # noqa: E402
 from classifiers.predict import classify  # noqa: E402

@@ -1,0 +1,328 @@
+"""Find who a sentence names as its source: a reporting verb and its subject, a quote's
+speaker, "according to", or only a vague group or an agentless passive.
+
+The reading of each sentence is remembered briefly, because the sentence after it
+asks whether its context attributed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from classifiers import lexicon
+from classifiers.text import WORD, Span, spans, trimmed, unquoted, vocabulary_of, word_matches
+
+_BETWEEN_SUBJECT_AND_VERB = frozenset(
+    "also later previously earlier then still never often has have had was were is are will would did"
+    " does been being".split()
+)
+_VAGUE_SUBJECT = re.compile(
+    r"\s*(?:(?:some|many|several|most|a\s+few|few|other|numerous|various)\s+(?:\w+\s+){0,2}?"
+    r"(?:" + "|".join(sorted(lexicon.VAGUE_SOURCES)) + r")\b"
+    # "People who know him say", "Officials in Washington believe": nobody in particular.
+    r"|(?:people|those|sources|officials|insiders|someone|somebody|others)(?=\s+(?:who|close\s+to"
+    r"|familiar\s+with|in|at|near|inside|within|across)\s))",
+    re.IGNORECASE,
+)
+_INVERTING_VERBS = frozenset(
+    "said says added adds wrote writes explained explains asked asks continued told insisted insists"
+    " argued argues noted notes warned warns recalled recalls concluded concludes".split()
+)
+_ATTRIBUTING_PHRASE = re.compile(
+    r"\b(?:" + "|".join(re.escape(p) for p in lexicon.ATTRIBUTING_PHRASES) + r")\b", re.IGNORECASE
+)
+_IMPERSONAL_VERB = "(?:" + "|".join(lexicon.IMPERSONAL_VERBS) + ")"
+_AGENTLESS_PASSIVE = re.compile(
+    r"\b(?:(?:is|are|was|were|been|being|be)\s+(?:widely\s+|generally\s+|largely\s+|also\s+|now\s+|long\s+)?"
+    r"|,\s*(?:widely\s+|long\s+)?)" + _IMPERSONAL_VERB + r"\s+(?:to|as|that|by\s+(?:many|some|most))\b"
+    r"|\b" + _IMPERSONAL_VERB + r"\s+to\s+(?:be|have)\b"
+    r"|\b(?:widely\s+|well\s+|long\s+)?(?:known|seen|regarded|viewed|considered)\s+(?:for|as)\b",
+    re.IGNORECASE,
+)
+_IMPERSONAL = re.compile(
+    r"\bit\s+(?:is|was|has\s+been|had\s+been|is\s+being)\s+(?:widely\s+|generally\s+)?"
+    r"(?:" + "|".join(lexicon.IMPERSONAL_VERBS) + r")\b"
+    r"|\b(?:there\s+(?:are|were|have\s+been)\s+(?:reports|claims|suggestions|rumou?rs|fears))\b"
+    r"|\b(?:some\s+(?:have|say|said|believe|argue|suggest)|many\s+(?:believe|say|fear|think))\b",
+    re.IGNORECASE,
+)
+# "reports that ..." and a closing "..., Politico reports." use the verb, not the noun.
+_THAT_AFTER = re.compile(r" that ")
+_SENTENCE_END = re.compile(r"[.!?]?[”\"’]?\s*$")
+_SHORT_CLAUSE_BEFORE = re.compile(r",\s*(?:[\w'’.\-]+\s+){1,4}$")
+_DETERMINERS = frozenset("a an the its his her their our my your this that these those new latest".split())
+_CONVICTION_VERBS = frozenset("believe believes believed believing trust trusts trusted".split())
+_BE = frozenset("is are was were be been being".split())
+_ADVERBS = frozenset("first later also then now not never still already just since".split())
+_CLAUSE_BREAK = re.compile(r"[,;:“”\"()—–]|\b(?:that|and|but|while|as|which|who|whom|whose)\b", re.IGNORECASE)
+_ASIDE_BEFORE_VERB = re.compile(r",\s*(?:who|which|whose)\b[^,;:.“”\"]*,\s*$")
+_CONTRACTION = re.compile(r"['’](?:ll|re|ve|d|m|s)$")
+#: What follows "according to" when it means "in line with", not "as reported by".
+_NOT_CITED = frozenset(
+    "plan plans schedule script origin region size age type taste need needs season height weight"
+    " tradition custom design expectations doctrine doctrines rank merit ability".split()
+)
+_AFFILIATION = frozenset("at from of with".split())
+_NOBODY = frozenset("no nobody none neither one whatever".split())
+#: Source kinds a reader can check: a name, a named body, or a pronoun pointing back to one.
+CHECKABLE = frozenset({"named", "organisation", "pronoun"})
+_VERB_FORMS = lexicon.REPORTING_VERBS | lexicon.NOUN_FORMS
+_KIND_RANK = {"named": 4, "organisation": 3, "pronoun": 2, "vague": 1, "": 0}
+
+# Each costly pattern runs only when the sentence holds one of the words it needs.
+_PASSIVE_TRIGGERS = frozenset(lexicon.IMPERSONAL_VERBS) | {
+    "known",
+    "seen",
+    "regarded",
+    "viewed",
+    "considered",
+}
+_IMPERSONAL_TRIGGERS = frozenset({"it", "there", "some", "many"})
+_PHRASE_TRIGGERS = frozenset(
+    "according statement interview post filing report reporters comment respond quoted remarks letter"
+    " speech called calls".split()
+)
+
+
+def _is_passive(tokens: list[str], index: int) -> bool:
+    """Whether the verb at `index` follows a form of "be", perhaps with an adverb between."""
+    before = [token.lower() for token in tokens[max(0, index - 2) : index]]
+    return bool(before) and (
+        before[-1] in _BE
+        or (len(before) == 2 and before[0] in _BE and (before[1] in _ADVERBS or before[1].endswith("ly")))
+    )
+
+
+def _noun_form_is_verb(text: str, tokens: list[str], index: int, match: re.Match[str]) -> bool:
+    """Tell the verb in "the ministry reports that" or "..., Politico reports." from the noun."""
+    if index == 0 or tokens[index - 1].lower() in _DETERMINERS:
+        return False
+    if _THAT_AFTER.match(text, match.end()):
+        return True
+    return (
+        _SENTENCE_END.match(text, match.end()) is not None
+        and _SHORT_CLAUSE_BEFORE.search(text, 0, match.start()) is not None
+    )
+
+
+def _subject_before(text: str, verb_start: int) -> Span | None:
+    """Return the noun phrase right before a reporting verb ("the ministry" in "the ministry said")."""
+    aside = _ASIDE_BEFORE_VERB.search(text, max(0, verb_start - 160), verb_start)
+    if aside:  # "Keiko Tanaka, who has studied the site for a decade, said"
+        verb_start = aside.start()
+    window_start = max(0, verb_start - 80)
+    window = text[window_start:verb_start]
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    if breaks:
+        window_start += breaks[-1].end()
+        window = text[window_start:verb_start]
+    words = word_matches(window)
+    if not words:
+        return None
+    words = words[-6:]
+    for index in range(len(words) - 1, -1, -1):
+        if words[index].group() in lexicon.REPORTING_VERBS:  # a subject holds no reporting verb
+            words = words[index + 1 :]
+            break
+    while words and (
+        words[-1].group().lower() in _BETWEEN_SUBJECT_AND_VERB or words[-1].group().endswith("ly")
+    ):
+        words.pop()
+    if not words:
+        return None
+    return window_start + words[0].start(), window_start + words[-1].end()
+
+
+def _subject_after(text: str, verb_end: int) -> Span | None:
+    """Return the phrase after a verb or "according to" ("said the ministry", "according to X")."""
+    window = text[verb_end : verb_end + 90]
+    stop = re.search(r"[,;:.“”\"()—–]|\bthat\b|\bon\b|\bin\b|\bwho\b", window)
+    if stop:
+        window = window[: stop.start()]
+    words = word_matches(window)[:7]
+    if not words:
+        return None
+    return verb_end + words[0].start(), verb_end + words[-1].end()
+
+
+def _names_an_affiliation(tokens: list[str], lowered: list[str]) -> bool:
+    """Whether people are tied to a named body: "researchers at Stanford", "staff of the Treasury"."""
+    for index in range(1, len(tokens) - 1):
+        if lowered[index] not in _AFFILIATION:
+            continue
+        named = tokens[index + 2 :] if lowered[index + 1] == "the" else tokens[index + 1 :]
+        if named and named[0][0].isupper():
+            return True
+    return False
+
+
+def _source_kind(phrase: str, at_sentence_start: bool) -> str:
+    """Say what a subject phrase is: "named", "organisation", "pronoun", "vague" or "" (none).
+
+    A capitalised first word proves nothing at the start of a sentence, so it counts
+    as a name there only with a title, another capital, or a short phrase.
+    """
+    tokens = [w.group() for w in WORD.finditer(phrase)]
+    lowered = [_CONTRACTION.sub("", t.lower()).strip("'’") for t in tokens]
+    if not tokens:
+        return ""
+    if lowered[0] in _NOBODY or any(t in lexicon.FIRST_SECOND_PERSON for t in lowered):
+        return ""  # "Nobody believes", "Let us hope", "I think": no source, or the writer
+    if len(tokens) <= 2 and lowered[-1] in lexicon.PRONOUNS:
+        return "pronoun"
+    if _names_an_affiliation(tokens, lowered):
+        return "organisation"
+    head_is_vague = lowered[-1] in lexicon.VAGUE_SOURCES
+    if head_is_vague or (
+        any(t in lexicon.VAGUE_SOURCES for t in lowered)
+        and not any(t in lexicon.ORGANISATION_WORDS and t not in lexicon.VAGUE_SOURCES for t in lowered)
+    ):
+        proper = [
+            t
+            for i, t in enumerate(tokens)
+            if t[0].isupper()
+            and not (i == 0 and at_sentence_start)
+            and lowered[i] not in lexicon.VAGUE_SOURCES
+        ]
+        return "named" if len(proper) >= 2 else "vague"
+    if any(t in lexicon.ORGANISATION_WORDS for t in lowered):
+        return "organisation"
+    capitalised = [t for t in tokens if t[0].isupper()]
+    if capitalised and (
+        len(capitalised) >= 2 or not at_sentence_start or lowered[0] in lexicon.TITLES or len(tokens) <= 3
+    ):
+        return "named"
+    return ""
+
+
+def _last_word(text: str, span: Span) -> str:
+    return word_matches(text[span[0] : span[1]])[-1].group().lower()
+
+
+def _find_attribution(
+    text: str,
+    words: list[re.Match[str]],
+    tokens: list[str],
+    passive: list[Span],
+    vocabulary: frozenset[str],
+) -> tuple[list[Span], Span | None, str]:
+    """Find reporting verbs and the best source among their subjects; passives name nobody.
+
+    `words` are the words outside quotations, and `tokens` their text: a "said" inside
+    a quote is the speaker's.
+    """
+    verbs: list[Span] = []
+    best: tuple[int, Span | None, str] = (0, None, "")
+    phrases = _ATTRIBUTING_PHRASE.finditer(text) if not vocabulary.isdisjoint(_PHRASE_TRIGGERS) else ()
+    for match in phrases:
+        subject = None
+        if match.group().lower() == "according to":
+            subject = _subject_after(text, match.end())
+            if subject is None or _last_word(text, subject) in _NOT_CITED:
+                continue  # "varies according to region", "according to plan": nobody is cited
+        else:
+            subject = _subject_before(text, match.start())
+        verbs.append(match.span())
+        best = _better(best, text, subject)
+    for index in [i for i, token in enumerate(tokens) if token in _VERB_FORMS]:
+        match, word = words[index], tokens[index]
+        start = match.start()
+        verb = word in lexicon.REPORTING_VERBS or _noun_form_is_verb(text, tokens, index, match)
+        # "believes in freedom" states a conviction; it reports nothing anyone said.
+        if word in _CONVICTION_VERBS and index + 1 < len(tokens) and tokens[index + 1] == "in":
+            verb = False
+        if verb and _is_passive(tokens, index):
+            # "The song was released in 1985": its subject is what was said, not who said it;
+            # only "... was criticised by the Commission" names a source.
+            if index + 1 < len(tokens) and tokens[index + 1] == "by":
+                verbs.append(match.span())
+                best = _better(best, text, _subject_after(text, words[index + 1].end()))
+            continue
+        if not verb or any(s <= start < e for s, e in (*verbs, *passive)):
+            continue
+        verbs.append(match.span())
+        best = _better(best, text, _subject_before(text, match.start()))
+        before = text[max(0, match.start() - 3) : match.start()]
+        if word in _INVERTING_VERBS and re.search(r"[,”\"]\s*$", before):
+            best = _better(best, text, _subject_after(text, match.end()))
+    return sorted(verbs), best[1], best[2]
+
+
+def _better(
+    best: tuple[int, Span | None, str], text: str, subject: Span | None
+) -> tuple[int, Span | None, str]:
+    """Keep whichever subject names its source most checkably."""
+    if subject is None:
+        return best
+    kind = _source_kind(text[subject[0] : subject[1]], subject[0] == 0)
+    rank = _KIND_RANK[kind]
+    return (rank, subject, kind) if rank > best[0] else best
+
+
+_READINGS: dict[str, tuple[bool, str]] = {}
+_READINGS_LOCK = threading.Lock()
+MAX_READINGS = 4096  # sentences whose attribution is remembered for the sentence after them
+
+
+def forget_readings() -> None:
+    """Drop every remembered reading (benchmarks start cold)."""
+    _READINGS.clear()
+
+
+def _remember(text: str, reading: tuple[bool, str]) -> None:
+    with _READINGS_LOCK:  # the development server answers from several threads
+        if len(_READINGS) >= MAX_READINGS:
+            del _READINGS[next(iter(_READINGS))]
+        _READINGS[text] = reading
+
+
+def context_reading(context: str) -> tuple[bool, str]:
+    """Return whether the sentence before attributes, and to what kind of source.
+
+    In an article the sentence before was read a moment ago, so its reading is
+    usually remembered rather than read again.
+    """
+    if not context:
+        return False, ""
+    reading = _READINGS.get(context)
+    if reading is None:
+        read_attribution(context)
+        reading = _READINGS[context]
+    return reading
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """How a sentence is sourced, with the word-level reading `read_cues` builds on."""
+
+    outside: str  # the text with quotations blanked out
+    words: list[re.Match[str]]  # the words of `outside`
+    tokens: list[str]  # their text
+    vocabulary: frozenset[str]
+    passive: list[Span]
+    verbs: list[Span]
+    source: Span | None
+    source_kind: str
+    vague_subject: re.Match[str] | None  # "Some analysts", "People who know him"
+
+
+def read_attribution(text: str) -> Attribution:
+    """Find who a sentence names as its source, and remember it for the sentence after."""
+    outside = unquoted(text)
+    vocabulary = vocabulary_of(text)
+    passive = [
+        trimmed(text, span) for span in spans(_AGENTLESS_PASSIVE, outside, vocabulary, _PASSIVE_TRIGGERS)
+    ]
+    passive += spans(_IMPERSONAL, outside, vocabulary, _IMPERSONAL_TRIGGERS)
+    words = word_matches(outside)
+    tokens = [word.group() for word in words]
+    if not vocabulary.isdisjoint(lexicon.HEARSAY):
+        passive += [m.span() for m, t in zip(words, tokens, strict=True) if t.lower() in lexicon.HEARSAY]
+    verbs, source, source_kind = _find_attribution(text, words, tokens, passive, vocabulary)
+    vague_subject = _VAGUE_SUBJECT.match(text)
+    if verbs and not source_kind and vague_subject:
+        source, source_kind = trimmed(text, vague_subject.span()), "vague"
+    _remember(text, (bool(verbs), source_kind))
+    return Attribution(outside, words, tokens, vocabulary, passive, verbs, source, source_kind, vague_subject)

@@ -1,0 +1,43 @@
+"""Small text helpers shared by the readers of a sentence: words, quotations, spans."""
+
+from __future__ import annotations
+
+import re
+
+Span = tuple[int, int]
+
+_WORD_CHARS = re.compile(r"[a-z]+")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*%?")
+QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
+
+
+def word_matches(text: str) -> list[re.Match[str]]:
+    """Return the words of `text`, each with its span."""
+    return list(WORD.finditer(text))
+
+
+def vocabulary_of(text: str) -> frozenset[str]:
+    """Return the lower-case letter runs of `text`, to tell cheaply which patterns can match."""
+    return frozenset(_WORD_CHARS.findall(text.lower()))
+
+
+def spans(
+    pattern: re.Pattern[str], text: str, vocabulary: frozenset[str], triggers: frozenset[str]
+) -> list[Span]:
+    """Return the spans of `pattern` in `text`, running it only when a word it needs is there."""
+    if vocabulary.isdisjoint(triggers):
+        return []
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def trimmed(text: str, span: Span) -> Span:
+    """Drop the punctuation and spaces a pattern needed for context from a span's edges."""
+    start, end = span
+    while start < end and not text[start].isalnum():
+        start += 1
+    return start, end
+
+
+def unquoted(text: str) -> str:
+    """Blank out quotations, keeping every offset: words inside quotes are the speaker's."""
+    return QUOTED.sub(lambda m: " " * len(m.group()), text)
