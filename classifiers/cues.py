@@ -134,6 +134,13 @@ class _WordReading:
     proper: int = 0  # capitalised words after the first
 
 
+def _present_perfect(outside: str, vocabulary: frozenset[str]) -> int:
+    """Count "has fluctuated"-style characterisations; "has said" is a report, not one."""
+    found = spans(_PRESENT_PERFECT, outside, vocabulary, _PRESENT_PERFECT_TRIGGERS)
+    participles = (outside[start:end].rsplit(None, 1)[-1] for start, end in found)
+    return sum(1 for participle in participles if participle not in lexicon.REPORTING_VERBS)
+
+
 def _read_words(attribution: Attribution) -> _WordReading:
     """Look every word up once in the lexicon and tally what it marks."""
     table = lexicon.word_table()
@@ -187,14 +194,14 @@ def read_cues(text: str, context: str = "") -> Cues:
         vague.append(source)
     reading = _read_words(attribution)
     opinion, facts = reading.opinion, reading.facts
-    hedges, intensifiers = reading.hedges, reading.intensifiers
+    hedges, intensifiers, calls = reading.hedges, reading.intensifiers, reading.calls
     subjectivity_sum, subjectivity_max = reading.subjectivity_sum, reading.subjectivity_max
     predictions = spans(_PREDICTION, outside, vocabulary, _PREDICTION_TRIGGERS)
     opinion.extend(predictions)
-    # "he suggested" reports what someone said: with a checkable source, hedges and
-    # judgement words are the source's, as labels.md counts them.
+    # "he suggested" reports what someone said: with a checkable source, hedges, calls
+    # and judgement words are the source's, as labels.md counts them.
     if source_kind in CHECKABLE:
-        hedges = intensifiers = 0
+        hedges = intensifiers = calls = 0
         subjectivity_sum = subjectivity_max = 0.0
         predictions, opinion = [], []
     numbers = [m.span() for m in _DIGIT.finditer(outside)]
@@ -234,7 +241,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         "subjectivity_mean": subjectivity_sum / word_count,
         "subjectivity_max": subjectivity_max,
         "first_second_person": float(reading.person),
-        "call_to_action": float(reading.calls),
+        "call_to_action": float(calls),
         "question": float(stripped.endswith("?")),
         "exclamation": float("!" in outside),
         "numbers": float(len(numbers)),
@@ -247,9 +254,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         "proper_nouns": reading.proper / word_count,
         "schedule": float(len(spans(_SCHEDULE, outside, vocabulary, _SCHEDULE_TRIGGERS))),
         "future": float(len(spans(_FUTURE, outside, vocabulary, _FUTURE_TRIGGERS))),
-        "present_perfect": float(
-            len(spans(_PRESENT_PERFECT, outside, vocabulary, _PRESENT_PERFECT_TRIGGERS))
-        ),
+        "present_perfect": float(_present_perfect(outside, vocabulary)),
         "definition": float(
             not vocabulary.isdisjoint(_DEFINITION_TRIGGERS) and bool(_DEFINITION.match(outside))
         ),

@@ -143,6 +143,13 @@ def test_the_writer_is_not_a_source():
     assert cues.counts["first_second_person"] == 1
 
 
+def test_a_reported_call_to_action_is_the_sources():
+    writer = read_cues("Taiwan should pay more for its own defence.")
+    source = read_cues("He has suggested Taiwan should pay more for its own defence.")
+    assert writer.counts["call_to_action"] == 1
+    assert source.counts["call_to_action"] == 0 and source.counts["present_perfect"] == 0
+
+
 def test_judgement_words_of_a_named_source_are_the_sources_not_the_writers():
     writer = read_cues("The decision was a disgraceful mistake that will likely backfire.")
     source = read_cues("Senator Ames said the decision was a disgraceful mistake that will likely backfire.")
