@@ -53,10 +53,15 @@ _THAT_AFTER = re.compile(r" that ")
 _SENTENCE_END = re.compile(r"[.!?]?[”\"’]?\s*$")
 _SHORT_CLAUSE_BEFORE = re.compile(r",\s*(?:[\w'’.\-]+\s+){1,4}$")
 _DETERMINERS = frozenset("a an the its his her their our my your this that these those new latest".split())
+_CONTINUE = frozenset("continue continues continued continuing".split())
 _CONVICTION_VERBS = frozenset("believe believes believed believing trust trusts trusted".split())
 _BE = frozenset("is are was were be been being".split())
 _ADVERBS = frozenset("first later also then now not never still already just since".split())
-_CLAUSE_BREAK = re.compile(r"[,;:“”\"()—–]|\b(?:that|and|but|while|as|which|who|whom|whose)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(
+    r"[,;:“”\"()\[\]—–]|\b(?:that|and|but|while|as|which|who|whom|whose|although|though|because|if|when"
+    r"|whereas|unless|since|once|until|why|how|where)\b",
+    re.IGNORECASE,
+)
 _ASIDE_BEFORE_VERB = re.compile(r",\s*(?:who|which|whose)\b[^,;:.“”\"]*,\s*$")
 _CONTRACTION = re.compile(r"['’](?:ll|re|ve|d|m|s)$")
 #: What follows "according to" when it means "in line with", not "as reported by".
@@ -97,8 +102,9 @@ def _is_passive(tokens: list[str], index: int) -> bool:
 
 def _noun_form_is_verb(text: str, tokens: list[str], index: int, match: re.Match[str]) -> bool:
     """Tell the verb in "the ministry reports that" or "..., Politico reports." from the noun."""
-    if index == 0 or tokens[index - 1].lower() in _DETERMINERS:
-        return False
+    before = tokens[index - 1].lower() if index else ""
+    if not before or before in _DETERMINERS or before.endswith(("'s", "’s")):
+        return False  # "the report", "Biden's promise that ..."
     if _THAT_AFTER.match(text, match.end()):
         return True
     return (
@@ -230,8 +236,10 @@ def _find_attribution(
         match, word = words[index], tokens[index]
         start = match.start()
         verb = word in lexicon.REPORTING_VERBS or _noun_form_is_verb(text, tokens, index, match)
-        # "believes in freedom" states a conviction; it reports nothing anyone said.
-        if word in _CONVICTION_VERBS and index + 1 < len(tokens) and tokens[index + 1] == "in":
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        # "believes in freedom" states a conviction, "will continue to borrow" a course:
+        # neither reports anything anyone said.
+        if (word in _CONVICTION_VERBS and following == "in") or (word in _CONTINUE and following == "to"):
             verb = False
         if verb and _is_passive(tokens, index):
             # "The song was released in 1985": its subject is what was said, not who said it;

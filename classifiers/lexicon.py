@@ -51,7 +51,7 @@ def _inflect(base: str) -> list[str]:
 # Forms that are far more often nouns in news copy ("a social media post", "Shares fell").
 NOUN_FORMS = frozenset(
     """
-post posts report reports comment comments find finds show signal signals release releases
+post posts report reports comment comments find finds show shows signal signals release releases
 quote quotes detail details share shares point points question questions counter estimate
 estimates promise promises state states welcome tweet tweets finding showing outline outlines
 brief briefs

@@ -18,6 +18,7 @@ def _source(text: str, context: str = "") -> str | None:
         ("Keiko Tanaka, who has studied the reef for a decade, said it was recovering.", "Keiko Tanaka"),
         ("Researchers at Stanford reported that the drug slowed tumour growth.", "Researchers at Stanford"),
         ("The company blamed weak demand in China.", "The company"),
+        ("Although Putin claimed he was too busy, the snub hurt.", "Putin"),
         ("The firm filed for bankruptcy on Monday, Politico reports.", "Politico"),
         ("The reforms, argues Ana Ruiz, have made schools worse.", "Ana Ruiz"),
     ],
@@ -66,6 +67,8 @@ def test_hedges_and_predictions_count_only_outside_quotes():
         "Shares fell 3% on the report.",
         "He made a comment.",
         "I read the post.",
+        "The evening talk shows, whose hosts compete for outrage, took another line.",
+        "Pakistan will continue to take on more debt.",
         "A referendum is a direct vote by the electorate on a single question.",
     ],
 )
