@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,4 +51,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(blueprint)
     app.add_url_rule("/", "index", _index)
     app.after_request(_harden)
+    _settle()
     return app
+
+
+def _settle() -> None:
+    """Exempt what is loaded now from the cycle collector.
+
+    The libraries and the model stay for the life of the process, yet each full
+    collection walked them all: about 65 ms, every few requests. Frozen, a full
+    collection walks only what requests create.
+    """
+    gc.collect()
+    gc.freeze()
