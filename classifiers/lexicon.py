@@ -206,7 +206,9 @@ IMPERATIVES = frozenset(
     """
 drink keep check do don't turn follow bring water wash cover call visit book read watch sign
 register apply avoid stay use make take wear leave go try ask see find contact email click
-remember note send get put bookmark subscribe listen join vote
+remember note send get put bookmark subscribe listen join vote store pack plan choose buy close
+open switch unplug charge carry drive walk rest eat cook boil stock fill fit install test save
+protect dress cancel print download update mulch prioritise prioritize
 """.split()
 )
 
@@ -236,12 +238,29 @@ key entire private late later latest public annual daily weekly monthly early pr
 )
 
 
+#: Judgement words of news commentary that TextBlob's adjective lexicon lacks: verdicts on
+#: people and decisions ("botched", "a fiasco", "long overdue"), scored as fully subjective.
+EVALUATIVE = frozenset(
+    """
+overrated underrated self-defeating shocker disgrace disgraceful shameful reckless baffling troubling
+damning fiasco debacle shambles travesty triumph masterpiece masterclass embarrassment embarrassing
+nonsense hypocrisy hypocritical cowardly pitiful dismal woeful abysmal dire squander squandered
+squandering botched bungled mishandled blunder blunders gaffe stunt vanity arrogance arrogant contempt
+sneering smug preening grandstanding posturing dithering chaotic shambolic inept feckless spineless
+vile alarmist heavy-handed tone-deaf overdue deserved undeserved rightly wrongly mercifully
+refreshingly depressingly predictably conveniently suspiciously scandalous despicable admirable
+commendable laudable misguided wrongheaded ill-conceived half-baked
+""".split()
+)
+
+
 @functools.cache
 def word_table() -> dict[str, tuple[int, float]]:
     """Return lower-case word -> (list flags, subjectivity) for every word any list knows."""
     table: dict[str, tuple[int, float]] = {
         word: (0, score) for word, score in subjectivity().items() if word not in DESCRIPTIVE
     }
+    table.update((word, (0, 1.0)) for word in EVALUATIVE)
     for flag, words in _FLAGGED_LISTS:
         for word in words:
             flags, score = table.get(word, (0, 0.0))

@@ -188,6 +188,16 @@ def test_descriptive_adjectives_are_no_judgement():
     assert read_cues("The decision was an appalling mistake.").opinion
 
 
+def test_commentary_verdicts_textblob_lacks_are_judgements():
+    text = "The rollout was botched, and the minister's excuses were pitiful."
+    assert [text[a:b] for a, b in read_cues(text).opinion] == ["botched", "pitiful"]
+
+
+def test_instructions_open_with_an_imperative():
+    assert read_cues("Store potatoes somewhere cool and dark.").counts["first_word_lower_verb"] == 1
+    assert read_cues("Potatoes keep for months.").counts["first_word_lower_verb"] == 0
+
+
 def test_capitalised_nouns_are_not_reporting_verbs():
     cues = read_cues("The United States Comments page lists Shares and Posts.")
     assert cues.attribution == []
