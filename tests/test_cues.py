@@ -1,6 +1,13 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from classifiers.cues import FEATURE_NAMES, read_cues
+
+NEWS_WORDS = st.sampled_from(
+    "said says according to the ministry officials who that was been by released believes in continue"
+    ' Politico reports , . “ ” " May likely more than should I Nobody has Stanford at'.split()
+)
 
 
 def _source(text: str, context: str = "") -> str | None:
@@ -208,3 +215,14 @@ def test_every_feature_is_present_and_numeric():
     assert tuple(counts) == FEATURE_NAMES
     assert counts["question"] == 1.0
     assert all(isinstance(value, float) for value in counts.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.lists(NEWS_WORDS, max_size=30).map(" ".join)), st.text(max_size=80))
+def test_any_text_gives_every_feature_and_spans_inside_it(text, context):
+    cues = read_cues(text, context)
+    assert tuple(cues.counts) == FEATURE_NAMES
+    spans = [*cues.attribution, *cues.vague, *cues.passive, *cues.opinion, *cues.facts]
+    if cues.source:
+        spans.append(cues.source)
+    assert all(0 <= start < end <= len(text) for start, end in spans)
