@@ -70,6 +70,8 @@ _NOT_CITED = frozenset(
     " tradition custom design expectations doctrine doctrines rank merit ability".split()
 )
 _AFFILIATION = frozenset("at from of with".split())
+_POSSESSIVES = frozenset("its his her their".split())
+_QUANTIFIERS = frozenset("some many several few most other numerous various".split())
 _NOBODY = frozenset("no nobody none neither one whatever".split())
 #: Source kinds a reader can check: a name, a named body, or a pronoun pointing back to one.
 CHECKABLE = frozenset({"named", "organisation", "pronoun"})
@@ -178,28 +180,30 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
         return ""  # "Nobody believes", "Let us hope", "I think": no source, or the writer
     if len(tokens) <= 2 and lowered[-1] in lexicon.PRONOUNS:
         return "pronoun"
-    if _names_an_affiliation(tokens, lowered):
-        return "organisation"
-    head_is_vague = lowered[-1] in lexicon.VAGUE_SOURCES
-    if head_is_vague or (
-        any(t in lexicon.VAGUE_SOURCES for t in lowered)
+    if len(tokens) <= 3 and lowered[0] in _POSSESSIVES:
+        return "pronoun"  # "its makers said", "her lawyer said": a back-reference
+    vague_words = [t in lexicon.VAGUE_SOURCES for t in lowered]
+    if lowered[0] in _QUANTIFIERS and any(vague_words):
+        return "vague"  # "Some shopkeepers on Park Road"
+    names = [
+        i
+        for i, t in enumerate(tokens)
+        if t[0].isupper() and lowered[i] not in lexicon.MONTHS and not (i == 0 and at_sentence_start)
+    ]
+    if _names_an_affiliation(tokens, lowered) or any(lowered[i] in lexicon.ORGANISATION_WORDS for i in names):
+        return "organisation"  # "researchers at Stanford", "the Office for Students"
+    if vague_words[-1] or (
+        any(vague_words)
         and not any(t in lexicon.ORGANISATION_WORDS and t not in lexicon.VAGUE_SOURCES for t in lowered)
     ):
-        proper = [
-            t
-            for i, t in enumerate(tokens)
-            if t[0].isupper()
-            and not (i == 0 and at_sentence_start)
-            and lowered[i] not in lexicon.VAGUE_SOURCES
-        ]
-        return "named" if len(proper) >= 2 else "vague"
+        if lowered[0] == "the" and len(tokens) <= 3:
+            return "organisation"  # "the researchers said": the ones the story has named
+        return "named" if sum(not vague_words[i] for i in names) >= 2 else "vague"
     if any(t in lexicon.ORGANISATION_WORDS for t in lowered):
         return "organisation"
-    capitalised = [t for t in tokens if t[0].isupper()]
-    if capitalised and (
-        len(capitalised) >= 2 or not at_sentence_start or lowered[0] in lexicon.TITLES or len(tokens) <= 3
-    ):
-        return "named"
+    if names or (at_sentence_start and tokens[0][0].isupper() and lowered[0] not in lexicon.MONTHS):
+        if len(names) >= 2 or not at_sentence_start or lowered[0] in lexicon.TITLES or len(tokens) <= 3:
+            return "named"
     return ""
 
 

@@ -95,7 +95,8 @@ lawmakers legislators politicians voters parents locals farmers workers employee
 bankers economists strategists consultants specialists professionals veterans fans users
 progressives liberals conservatives leftists socialists nationalists populists
 unions neighbours neighbors developers landlords tenants shopkeepers retailers shoppers commuters
-motorists passengers consumers customers borrowers savers students pupils patients
+motorists passengers consumers customers borrowers savers students pupils patients astronomers
+challengers groups
 """.split()
 )
 
