@@ -171,6 +171,7 @@ def _read_words(attribution: Attribution) -> _WordReading:
             reading.person += 1  # "US" and "WE" in capitals are a country and an acronym
         if flags & lexicon.CALL:
             reading.calls += 1
+            reading.opinion.append(span)
         if flags & lexicon.SUPERLATIVE:
             reading.superlatives += 1
             reading.facts.append(span)

@@ -234,7 +234,7 @@ DESCRIPTIVE = frozenset(
     """
 new original small smaller smallest high higher highest long longer cool cold hot warm right average
 active potential final single little grand full free general common total major first only main
-key entire private late later latest public annual daily weekly monthly early previous
+key entire private late later latest public annual daily weekly monthly early previous own
 """.split()
 )
 

@@ -58,6 +58,10 @@ def explain(label: str, text: str, cues: Cues, evidence: Sequence[Span]) -> str:
     if label == OPINION:
         if words:
             return f"Wording such as {words} makes this the writer's own judgement or prediction."
+        if cues.counts.get("question"):
+            return "A question the writer puts to the reader: it argues, and reports nothing a source said."
+        if cues.counts.get("first_second_person"):
+            return "The writer speaks for themselves or to the reader (“I”, “we”, “you”): their own view."
         return "It reads as the writer's own judgement, not traced to any source."
     return "A heading, scene-setting or common knowledge: nothing here needs a source."
 

@@ -5,9 +5,10 @@ import skops.io
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from classifiers.labels import LABELS
+from classifiers.cues import read_cues
+from classifiers.labels import LABELS, OPINION
 from classifiers.model import BUNDLED_MODEL, ModelError, card_path, load_model, save_model, untrusted_types
-from classifiers.predict import classify
+from classifiers.predict import classify, explain
 from classifiers.samples import samples_digest
 from tests.conftest import SAMPLES
 
@@ -63,3 +64,10 @@ def test_predictions_carry_calibrated_scores_cues_and_a_reason(test_model):
     assert sum(prediction.scores.values()) == pytest.approx(1, abs=1e-3)
     assert prediction.score == max(prediction.scores.values())
     assert prediction.reason.endswith(".")
+
+
+def test_an_opinion_without_judgement_words_says_what_marks_it():
+    question = "What is the point of a record harvest if nobody can afford bread?"
+    person = "We are living through it."
+    assert "question" in explain(OPINION, question, read_cues(question), [])
+    assert "“we”" in explain(OPINION, person, read_cues(person), [])
