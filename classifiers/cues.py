@@ -45,6 +45,7 @@ _SCHEDULE = re.compile(
 )
 _FUTURE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to)\b", re.I)
 _DIGIT = re.compile(r"\d")
+_FIGURE = re.compile(r"[$£€]?\d+(?:[.,]\d+)*%?")
 _NUMBER_WORD = re.compile(r"\b(?:percent|per\s+cent|million|billion|trillion|dozens?|hundreds?)\b", re.I)
 _QUOTE_OPEN = '“"«'
 _QUOTE_THEN_WORD = re.compile(r"[”\"]\s*,?\s*\w")
@@ -174,7 +175,8 @@ def _read_words(attribution: Attribution) -> _WordReading:
             reading.opinion.append(span)
         if flags & lexicon.SUPERLATIVE:
             reading.superlatives += 1
-            reading.facts.append(span)
+            if lowered[index] not in lexicon.ORDINAL_SUPERLATIVES:
+                reading.facts.append(span)
         if flags & lexicon.MONTH:
             reading.months += 1
     return reading
@@ -205,9 +207,10 @@ def read_cues(text: str, context: str = "") -> Cues:
         hedges = intensifiers = calls = 0
         subjectivity_sum = subjectivity_max = 0.0
         predictions, opinion = [], []
-    numbers = [m.span() for m in _DIGIT.finditer(outside)]
-    numbers += spans(_NUMBER_WORD, outside, vocabulary, _NUMBER_TRIGGERS)
-    facts.extend(numbers)
+    number_words = spans(_NUMBER_WORD, outside, vocabulary, _NUMBER_TRIGGERS)
+    # The model counts digits, as it was trained to; a reader is shown whole figures.
+    digits = len(_DIGIT.findall(outside))
+    facts += [m.span() for m in _FIGURE.finditer(outside)] + number_words
     quote_marks, open_quote = _quote_state(text)
     speech, scare = _quotations(text)
     context_marks, context_open = _quote_state(context)
@@ -245,7 +248,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         "call_to_action": float(calls),
         "question": float(stripped.endswith("?")),
         "exclamation": float("!" in outside),
-        "numbers": float(len(numbers)),
+        "numbers": float(digits + len(number_words)),
         "superlatives": float(reading.superlatives),
         "dates": float(reading.months),
         "no_final_punctuation": float(not stripped.endswith((".", "?", "!", "”", '"', ":", "’"))),

@@ -162,6 +162,8 @@ most least largest biggest highest lowest worst best first last record unprecede
 greatest smallest fastest slowest longest shortest oldest youngest strongest weakest
 """.split()
 )
+#: Superlatives too common to show a reader as evidence ("last year", "the first time").
+ORDINAL_SUPERLATIVES = frozenset("first last only".split())
 
 MONTHS = frozenset(
     """

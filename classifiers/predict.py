@@ -54,6 +54,8 @@ def explain(label: str, text: str, cues: Cues, evidence: Sequence[Span]) -> str:
             return (
                 f"{_quoted(text, cues.passive)} hides who believes or reports this, so it cannot be checked."
             )
+        if words:
+            return f"It states checkable facts ({words}) without saying where they come from."
         return "It states a checkable fact without saying where it comes from."
     if label == OPINION:
         if words:

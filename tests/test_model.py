@@ -6,7 +6,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from classifiers.cues import read_cues
-from classifiers.labels import LABELS, OPINION
+from classifiers.labels import LABELS, OPINION, UNATTRIBUTED
 from classifiers.model import BUNDLED_MODEL, ModelError, card_path, load_model, save_model, untrusted_types
 from classifiers.predict import classify, explain
 from classifiers.samples import samples_digest
@@ -71,3 +71,10 @@ def test_an_opinion_without_judgement_words_says_what_marks_it():
     person = "We are living through it."
     assert "question" in explain(OPINION, question, read_cues(question), [])
     assert "“we”" in explain(OPINION, person, read_cues(person), [])
+
+
+def test_an_unsourced_figure_is_quoted_whole_in_the_reason():
+    text = "Unemployment rose to 4.1% in March, the highest level since 2021."
+    cues = read_cues(text)
+    reason = explain(UNATTRIBUTED, text, cues, sorted(cues.facts))
+    assert "“4.1%”" in reason and "“4”" not in reason
