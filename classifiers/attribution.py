@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from classifiers import lexicon
@@ -211,6 +212,28 @@ def _last_word(text: str, span: Span) -> str:
     return word_matches(text[span[0] : span[1]])[-1].group().lower()
 
 
+def _phrase_subjects(text: str, vocabulary: frozenset[str]) -> Iterator[tuple[Span, Span | None]]:
+    """Yield each attributing phrase ("according to", "in a statement") with its subject."""
+    if vocabulary.isdisjoint(_PHRASE_TRIGGERS):
+        return
+    for match in _ATTRIBUTING_PHRASE.finditer(text):
+        if match.group().lower() != "according to":
+            yield match.span(), _subject_before(text, match.start())
+            continue
+        subject = _subject_after(text, match.end())
+        if subject is not None and _last_word(text, subject) not in _NOT_CITED:
+            yield match.span(), subject  # not "varies according to region", "according to plan"
+
+
+def _reports(text: str, tokens: list[str], index: int, match: re.Match[str]) -> bool:
+    """Whether the word at `index` reports what someone said, here in this sentence."""
+    word = tokens[index]
+    following = tokens[index + 1] if index + 1 < len(tokens) else ""
+    if (word in _CONVICTION_VERBS and following == "in") or (word in _CONTINUE and following == "to"):
+        return False  # "believes in freedom", "will continue to borrow": nothing anyone said
+    return word in lexicon.REPORTING_VERBS or _noun_form_is_verb(text, tokens, index, match)
+
+
 def _find_attribution(
     text: str,
     words: list[re.Match[str]],
@@ -225,39 +248,26 @@ def _find_attribution(
     """
     verbs: list[Span] = []
     best: tuple[int, Span | None, str] = (0, None, "")
-    phrases = _ATTRIBUTING_PHRASE.finditer(text) if not vocabulary.isdisjoint(_PHRASE_TRIGGERS) else ()
-    for match in phrases:
-        subject = None
-        if match.group().lower() == "according to":
-            subject = _subject_after(text, match.end())
-            if subject is None or _last_word(text, subject) in _NOT_CITED:
-                continue  # "varies according to region", "according to plan": nobody is cited
-        else:
-            subject = _subject_before(text, match.start())
-        verbs.append(match.span())
+    for span, subject in _phrase_subjects(text, vocabulary):
+        verbs.append(span)
         best = _better(best, text, subject)
     for index in [i for i, token in enumerate(tokens) if token in _VERB_FORMS]:
-        match, word = words[index], tokens[index]
-        start = match.start()
-        verb = word in lexicon.REPORTING_VERBS or _noun_form_is_verb(text, tokens, index, match)
-        following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        # "believes in freedom" states a conviction, "will continue to borrow" a course:
-        # neither reports anything anyone said.
-        if (word in _CONVICTION_VERBS and following == "in") or (word in _CONTINUE and following == "to"):
-            verb = False
-        if verb and _is_passive(tokens, index):
+        match = words[index]
+        if not _reports(text, tokens, index, match):
+            continue
+        if _is_passive(tokens, index):
             # "The song was released in 1985": its subject is what was said, not who said it;
             # only "... was criticised by the Commission" names a source.
             if index + 1 < len(tokens) and tokens[index + 1] == "by":
                 verbs.append(match.span())
                 best = _better(best, text, _subject_after(text, words[index + 1].end()))
             continue
-        if not verb or any(s <= start < e for s, e in (*verbs, *passive)):
+        if any(start <= match.start() < end for start, end in (*verbs, *passive)):
             continue
         verbs.append(match.span())
         best = _better(best, text, _subject_before(text, match.start()))
         before = text[max(0, match.start() - 3) : match.start()]
-        if word in _INVERTING_VERBS and re.search(r"[,”\"]\s*$", before):
+        if tokens[index] in _INVERTING_VERBS and re.search(r"[,”\"]\s*$", before):
             best = _better(best, text, _subject_after(text, match.end()))
     return sorted(verbs), best[1], best[2]
 
