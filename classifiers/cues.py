@@ -48,6 +48,7 @@ _DIGIT = re.compile(r"\d")
 _FIGURE = re.compile(r"[$£€]?\d+(?:[.,]\d+)*%?")
 _NUMBER_WORD = re.compile(r"\b(?:percent|per\s+cent|million|billion|trillion|dozens?|hundreds?)\b", re.I)
 _QUOTE_OPEN = '“"«'
+_SCARE_QUOTE_WORDS = 4  # a quoted phrase this short marks a term, not a speaker's words
 _QUOTE_THEN_WORD = re.compile(r"[”\"]\s*,?\s*\w")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’\-]{2,}(?:\([^)]*\))?\s*[—–-]\s")
 _COMPARATIVES = frozenset("more less most least".split())
@@ -100,9 +101,6 @@ def _quote_state(text: str) -> tuple[int, bool]:
     curly_open, curly_close = text.count("“"), text.count("”")
     straight = text.count('"')
     return curly_open + curly_close + straight, curly_open > curly_close or straight % 2 == 1
-
-
-_SCARE_QUOTE_WORDS = 4  # a quoted phrase this short marks a term, not a speaker's words
 
 
 def _quotations(text: str) -> tuple[int, int]:
