@@ -124,7 +124,14 @@ def _subject_before(text: str, verb_start: int) -> Span | None:
     window_start = max(0, verb_start - 80)
     window = text[window_start:verb_start]
     breaks = list(_CLAUSE_BREAK.finditer(window))
-    if breaks:
+    if (
+        len(breaks) >= 2
+        and breaks[-1].group() == breaks[-2].group() == ","
+        and not window[breaks[-1].end() :].strip()
+    ):
+        # "The union representing them, the National Dock Union, said": the appositive names it.
+        window_start, window = window_start + breaks[-2].end(), window[breaks[-2].end() : breaks[-1].start()]
+    elif breaks:
         window_start += breaks[-1].end()
         window = text[window_start:verb_start]
     words = word_matches(window)

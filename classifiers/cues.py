@@ -50,6 +50,11 @@ _NUMBER_WORD = re.compile(r"\b(?:percent|per\s+cent|million|billion|trillion|doz
 _QUOTE_OPEN = '“"«'
 _SCARE_QUOTE_WORDS = 4  # a quoted phrase this short marks a term, not a speaker's words
 _QUOTE_THEN_WORD = re.compile(r"[”\"]\s*,?\s*\w")
+# A live blog's time stamp: "9:05 a.m.", "Updated at 4:32 p.m.", "14.20 GMT".
+_TIMESTAMP = re.compile(
+    r"\s*(?:updated\s+(?:at\s+)?)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s?m\.?)?\s*(?:[A-Z]{2,4})?\.?\s*$",
+    re.IGNORECASE,
+)
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’\-]{2,}(?:\([^)]*\))?\s*[—–-]\s")
 _COMPARATIVES = frozenset("more less most least".split())
 _APPEAR = frozenset("appear appears appeared".split())
@@ -251,6 +256,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         "dates": float(reading.months),
         "no_final_punctuation": float(not stripped.endswith((".", "?", "!", "”", '"', ":", "’"))),
         "dateline": float(bool(_DATELINE.match(stripped))),
+        "timestamp": float(bool(_TIMESTAMP.match(stripped))),
         "title_case": reading.capitalised / word_count,
         "past_tense": float(reading.past),
         "proper_nouns": reading.proper / word_count,

@@ -24,6 +24,7 @@ def _source(text: str, context: str = "") -> str | None:
         ("Prosecutors said Cole lied to investors.", "Prosecutors"),
         ("Keiko Tanaka, who has studied the reef for a decade, said it was recovering.", "Keiko Tanaka"),
         ("Researchers at Stanford reported that the drug slowed tumour growth.", "Researchers at Stanford"),
+        ("Its union, the National Dock Union, said the strike would go on.", "the National Dock Union"),
         ("The company blamed weak demand in China.", "The company"),
         ("Although Putin claimed he was too busy, the snub hurt.", "Putin"),
         ("The Office for Students warned that some universities could go bust.", "The Office for Students"),
@@ -151,6 +152,13 @@ def test_according_to_a_document_cites_it():
 
 def test_a_possessive_back_reference_points_to_a_source():
     assert read_cues("The drug cut the risk by a quarter, its makers said.").source_kind == "pronoun"
+
+
+@pytest.mark.parametrize(
+    ("text", "stamp"), [("9:05 a.m.", 1), ("Updated at 4:32 p.m.", 1), ("Shares rose 4.20 percent.", 0)]
+)
+def test_a_live_blog_time_stamp_is_told_from_a_figure(text, stamp):
+    assert read_cues(text).counts["timestamp"] == stamp
 
 
 def test_a_weekday_is_no_name():
