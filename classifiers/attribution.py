@@ -13,7 +13,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from classifiers import lexicon
-from classifiers.text import WORD, Span, spans, trimmed, unquoted, vocabulary_of, word_matches
+from classifiers.text import (
+    WORD,
+    Span,
+    lower_in_place,
+    spans,
+    trimmed,
+    unquoted,
+    vocabulary_of,
+    word_matches,
+)
 
 _BETWEEN_SUBJECT_AND_VERB = frozenset(
     "also later previously earlier then still never often has have had was were is are will would did"
@@ -35,19 +44,18 @@ _ATTRIBUTING_PHRASE = re.compile(
     r"\b(?:" + "|".join(re.escape(p) for p in lexicon.ATTRIBUTING_PHRASES) + r")\b", re.IGNORECASE
 )
 _IMPERSONAL_VERB = "(?:" + "|".join(lexicon.IMPERSONAL_VERBS) + ")"
+# Patterns without re.IGNORECASE run on lower-cased text (`lower_in_place`).
 _AGENTLESS_PASSIVE = re.compile(
     r"\b(?:(?:is|are|was|were|been|being|be)\s+(?:widely\s+|generally\s+|largely\s+|also\s+|now\s+|long\s+)?"
     r"|,\s*(?:widely\s+|long\s+)?)" + _IMPERSONAL_VERB + r"\s+(?:to|as|that|by\s+(?:many|some|most))\b"
     r"|\b" + _IMPERSONAL_VERB + r"\s+to\s+(?:be|have)\b"
     r"|\b(?:widely\s+|well\s+|long\s+)?(?:known|seen|regarded|viewed|considered)\s+(?:for|as)\b",
-    re.IGNORECASE,
 )
 _IMPERSONAL = re.compile(
     r"\bit\s+(?:is|was|has\s+been|had\s+been|is\s+being)\s+(?:widely\s+|generally\s+)?"
     r"(?:" + "|".join(lexicon.IMPERSONAL_VERBS) + r")\b"
     r"|\b(?:there\s+(?:are|were|have\s+been)\s+(?:reports|claims|suggestions|rumou?rs|fears))\b"
     r"|\b(?:some\s+(?:have|say|said|believe|argue|suggest)|many\s+(?:believe|say|fear|think))\b",
-    re.IGNORECASE,
 )
 # "reports that ..." and a closing "..., Politico reports." use the verb, not the noun.
 _THAT_AFTER = re.compile(r" that ")
@@ -61,7 +69,6 @@ _ADVERBS = frozenset("first later also then now not never still already just sin
 _CLAUSE_BREAK = re.compile(
     r"[,;:“”\"()\[\]—–]|\b(?:that|and|but|while|as|which|who|whom|whose|although|though|because|if|when"
     r"|whereas|unless|since|once|until|why|how|where)\b",
-    re.IGNORECASE,
 )
 _ASIDE_BEFORE_VERB = re.compile(r",\s*(?:who|which|whose)\b[^,;:.“”\"]*,\s*$")
 _CONTRACTION = re.compile(r"['’](?:ll|re|ve|d|m|s)$")
@@ -123,7 +130,7 @@ def _subject_before(text: str, verb_start: int) -> Span | None:
         verb_start = aside.start()
     window_start = max(0, verb_start - 80)
     window = text[window_start:verb_start]
-    breaks = list(_CLAUSE_BREAK.finditer(window))
+    breaks = list(_CLAUSE_BREAK.finditer(lower_in_place(window)))
     if (
         len(breaks) >= 2
         and breaks[-1].group() == breaks[-2].group() == ","
@@ -327,6 +334,7 @@ class Attribution:
     """How a sentence is sourced, with the word-level reading `read_cues` builds on."""
 
     outside: str  # the text with quotations blanked out
+    lowered: str  # `outside` lower-cased, for the patterns written in lower case
     words: list[re.Match[str]]  # the words of `outside`
     tokens: list[str]  # their text
     vocabulary: frozenset[str]
@@ -340,11 +348,12 @@ class Attribution:
 def read_attribution(text: str) -> Attribution:
     """Find who a sentence names as its source, and remember it for the sentence after."""
     outside = unquoted(text)
+    lowered = lower_in_place(outside)
     vocabulary = vocabulary_of(text)
     passive = [
-        trimmed(text, span) for span in spans(_AGENTLESS_PASSIVE, outside, vocabulary, _PASSIVE_TRIGGERS)
+        trimmed(text, span) for span in spans(_AGENTLESS_PASSIVE, lowered, vocabulary, _PASSIVE_TRIGGERS)
     ]
-    passive += spans(_IMPERSONAL, outside, vocabulary, _IMPERSONAL_TRIGGERS)
+    passive += spans(_IMPERSONAL, lowered, vocabulary, _IMPERSONAL_TRIGGERS)
     words = word_matches(outside)
     tokens = [word.group() for word in words]
     if not vocabulary.isdisjoint(lexicon.HEARSAY):
@@ -354,4 +363,6 @@ def read_attribution(text: str) -> Attribution:
     if verbs and not source_kind and vague_subject:
         source, source_kind = trimmed(text, vague_subject.span()), "vague"
     _remember(text, (bool(verbs), source_kind))
-    return Attribution(outside, words, tokens, vocabulary, passive, verbs, source, source_kind, vague_subject)
+    return Attribution(
+        outside, lowered, words, tokens, vocabulary, passive, verbs, source, source_kind, vague_subject
+    )

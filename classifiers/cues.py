@@ -18,11 +18,11 @@ __all__ = ["FEATURE_NAMES", "Cues", "Span", "read_cues"]
 
 EVALUATIVE_SUBJECTIVITY = 0.6  # TextBlob scores at or above this mark judgements ("appalling")
 _UNKNOWN_WORD = (0, 0.0)
+# Patterns of lower-case words without re.IGNORECASE run on `Attribution.lowered`.
 # "A referendum is a vote ...", "Brisk walking means ...": a definition, common knowledge.
 _DEFINITION = re.compile(
     r"\s*(?:[\w'’\-]+\s+){1,6}?(?:means|refers\s+to|is\s+when|is\s+where"
     r"|is\s+defined\s+as|is\s+(?:an?|the)\s+(?:term|word|name)\s+for)\s",
-    re.IGNORECASE,
 )
 _ANONYMOUS = re.compile(
     r"\b(?:on\s+(?:the\s+)?condition\s+of\s+anonymity|(?:asked|declined)\s+not\s+to\s+be\s+"
@@ -34,19 +34,17 @@ _PREDICTION = re.compile(
     r"\b(?:will\s+(?:likely|probably|surely|certainly|undoubtedly)|is\s+(?:bound|poised|likely)\s+to"
     r"|remains\s+to\s+be\s+seen|only\s+time\s+will\s+tell|could\s+(?:well\s+)?(?:spell|mean|prove)"
     r"|will\s+(?:define|shape|determine|decide|prove|test|be\s+(?:key|crucial|critical)))\b",
-    re.IGNORECASE,
 )
 _PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?[a-z]+(?:ed|en)\b")
 _SCHEDULE = re.compile(
     r"\b(?:is|are|was|were)\s+(?:scheduled|due|set|expected)\s+to\s+(?:begin|start|open|close|resume|take\s+place|meet|run)\b"
     r"|\b(?:opens|closes|runs|starts|begins|resumes|meets|open\s+(?:at|from|on|to)|will\s+be\s+held|takes\s+place)\b"
     r"|\b(?:is|are)\s+(?:planned|scheduled|due)\s+(?:for|on|in)\b",
-    re.IGNORECASE,
 )
-_FUTURE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to)\b", re.I)
+_FUTURE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to)\b")
 _DIGIT = re.compile(r"\d")
 _FIGURE = re.compile(r"[$£€]?\d+(?:[.,]\d+)*%?")
-_NUMBER_WORD = re.compile(r"\b(?:percent|per\s+cent|million|billion|trillion|dozens?|hundreds?)\b", re.I)
+_NUMBER_WORD = re.compile(r"\b(?:percent|per\s+cent|million|billion|trillion|dozens?|hundreds?)\b")
 _QUOTE_OPEN = '“"«'
 _SCARE_QUOTE_WORDS = 4  # a quoted phrase this short marks a term, not a speaker's words
 _QUOTE_THEN_WORD = re.compile(r"[”\"]\s*,?\s*\w")
@@ -188,7 +186,7 @@ def _read_words(attribution: Attribution) -> _WordReading:
 def read_cues(text: str, context: str = "") -> Cues:
     """Read the sourcing and opinion cues of `text`, given the sentence before it."""
     attribution = read_attribution(text)
-    outside, words = attribution.outside, attribution.words
+    outside, lowered, words = attribution.outside, attribution.lowered, attribution.words
     vocabulary, passive = attribution.vocabulary, attribution.passive
     verbs, source, source_kind = attribution.verbs, attribution.source, attribution.source_kind
     vague_subject = attribution.vague_subject
@@ -202,7 +200,7 @@ def read_cues(text: str, context: str = "") -> Cues:
     opinion, facts = reading.opinion, reading.facts
     hedges, intensifiers, calls = reading.hedges, reading.intensifiers, reading.calls
     subjectivity_sum, subjectivity_max = reading.subjectivity_sum, reading.subjectivity_max
-    predictions = spans(_PREDICTION, outside, vocabulary, _PREDICTION_TRIGGERS)
+    predictions = spans(_PREDICTION, lowered, vocabulary, _PREDICTION_TRIGGERS)
     opinion.extend(predictions)
     # "he suggested" reports what someone said: with a checkable source, hedges, calls
     # and judgement words are the source's, as labels.md counts them.
@@ -210,10 +208,12 @@ def read_cues(text: str, context: str = "") -> Cues:
         hedges = intensifiers = calls = 0
         subjectivity_sum = subjectivity_max = 0.0
         predictions, opinion = [], []
-    number_words = spans(_NUMBER_WORD, outside, vocabulary, _NUMBER_TRIGGERS)
+    number_words = spans(_NUMBER_WORD, lowered, vocabulary, _NUMBER_TRIGGERS)
     # The model counts digits, as it was trained to; a reader is shown whole figures.
     digits = len(_DIGIT.findall(outside))
-    facts += [m.span() for m in _FIGURE.finditer(outside)] + number_words
+    if digits:
+        facts += [m.span() for m in _FIGURE.finditer(outside)]
+    facts += number_words
     quote_marks, open_quote = _quote_state(text)
     speech, scare = _quotations(text)
     context_marks, context_open = _quote_state(context)
@@ -260,11 +260,11 @@ def read_cues(text: str, context: str = "") -> Cues:
         "title_case": reading.capitalised / word_count,
         "past_tense": float(reading.past),
         "proper_nouns": reading.proper / word_count,
-        "schedule": float(len(spans(_SCHEDULE, outside, vocabulary, _SCHEDULE_TRIGGERS))),
-        "future": float(len(spans(_FUTURE, outside, vocabulary, _FUTURE_TRIGGERS))),
+        "schedule": float(len(spans(_SCHEDULE, lowered, vocabulary, _SCHEDULE_TRIGGERS))),
+        "future": float(len(spans(_FUTURE, lowered, vocabulary, _FUTURE_TRIGGERS))),
         "present_perfect": float(_present_perfect(outside, vocabulary)),
         "definition": float(
-            not vocabulary.isdisjoint(_DEFINITION_TRIGGERS) and bool(_DEFINITION.match(outside))
+            not vocabulary.isdisjoint(_DEFINITION_TRIGGERS) and bool(_DEFINITION.match(lowered))
         ),
         "first_word_lower_verb": float(bool(words) and words[0].group().lower() in lexicon.IMPERATIVES),
     }

@@ -8,6 +8,7 @@ pipeline, so the saved model is the whole model.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,8 +41,8 @@ def sentence_texts(pairs: Sequence[Pair]) -> list[str]:
 
 def cue_matrix(pairs: Sequence[Pair]) -> np.ndarray:
     """Turn each sentence's cues into a row of numbers in `FEATURE_NAMES` order."""
-    rows = [cached_cues(text, context).counts for text, context in pairs]
-    return np.array([[row[name] for name in FEATURE_NAMES] for row in rows], dtype=float)
+    in_order = operator.itemgetter(*FEATURE_NAMES)
+    return np.array([in_order(cached_cues(text, context).counts) for text, context in pairs], dtype=float)
 
 
 def build_pipeline() -> Pipeline:

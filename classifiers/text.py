@@ -9,11 +9,23 @@ Span = tuple[int, int]
 _WORD_CHARS = re.compile(r"[a-z]+")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*%?")
 QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def word_matches(text: str) -> list[re.Match[str]]:
     """Return the words of `text`, each with its span."""
     return list(WORD.finditer(text))
+
+
+def lower_in_place(text: str) -> str:
+    """Lower-case `text` so that every offset still points at the same character.
+
+    Patterns of lower-case words run on this text without `re.IGNORECASE`, which
+    makes the regex engine two to four times slower. A few letters grow when
+    lower-cased ("İ"); a text holding one is lowered from A to Z only.
+    """
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
 
 
 def vocabulary_of(text: str) -> frozenset[str]:
