@@ -9,6 +9,7 @@ from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
+import numpy as np
 from sklearn.model_selection import GroupKFold, cross_val_predict
 
 from classifiers.evaluate import score
@@ -35,6 +36,11 @@ def _library_versions() -> dict[str, str]:
     return versions
 
 
+def _score(truth: list[str], classes: np.ndarray, probabilities: np.ndarray) -> dict[str, Any]:
+    predicted = [str(label) for label in classes[probabilities.argmax(axis=1)]]
+    return score(truth, predicted, probabilities.max(axis=1).tolist())
+
+
 def train(
     samples_dir: pathlib.Path, out: pathlib.Path, progress: Progress = lambda step: None
 ) -> dict[str, Any]:
@@ -47,11 +53,13 @@ def train(
     groups = [s.origin or f"line-{i}" for i, s in enumerate(train_set)]
     progress("cross-validating")
     folds = min(CV_FOLDS, len(set(groups)))
-    cv_predicted = cross_val_predict(build_pipeline(), pairs, labels, groups=groups, cv=GroupKFold(folds))
+    cv_probabilities = cross_val_predict(
+        build_pipeline(), pairs, labels, groups=groups, cv=GroupKFold(folds), method="predict_proba"
+    )
     progress("training")
     pipeline = build_pipeline().fit(pairs, labels)
     progress("scoring the held-out split")
-    test_predicted = pipeline.predict([s.pair for s in test_set])
+    test_probabilities = pipeline.predict_proba([s.pair for s in test_set])
     card = {
         "name": MODEL_NAME,
         "version": MODEL_VERSION,
@@ -61,8 +69,8 @@ def train(
         "samples_digest": samples_digest(samples_dir),
         "samples": {"train": len(train_set), "test": len(test_set)},
         "scores": {
-            "cross_validation": score(labels, list(cv_predicted)),
-            "test": score([s.label for s in test_set], list(test_predicted)),
+            "cross_validation": _score(labels, pipeline.classes_, cv_probabilities),
+            "test": _score([s.label for s in test_set], pipeline.classes_, test_probabilities),
         },
     }
     progress("saving")

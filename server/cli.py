@@ -156,7 +156,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     model = _load(args.model)
     samples = list(read_jsonl(args.file))
     predictions = classify(model, [sample.pair for sample in samples])
-    scores = score([s.label for s in samples], [p.label for p in predictions])
+    scores = score([s.label for s in samples], [p.label for p in predictions], [p.score for p in predictions])
     if args.json:
         print(json.dumps(scores))
     else:

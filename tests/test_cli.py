@@ -94,6 +94,7 @@ def test_evaluate_json_reports_macro_f1(run):
     scores = json.loads(out)
     assert 0 <= scores["macro_f1"] <= 1
     assert len(scores["confusion_matrix"]) == 4
+    assert 0 <= scores["calibration_error"] < 0.2
 
 
 def test_evaluate_plots_the_confusion_matrix(run, tmp_path):

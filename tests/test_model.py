@@ -30,6 +30,7 @@ def test_the_shipped_model_is_small_trusted_and_carded():
     assert {"scikit-learn", "skops", "numpy"} <= set(model.card["libraries"])
     assert 0 < model.card["scores"]["test"]["macro_f1"] <= 1
     assert model.card["scores"]["test"]["confusion_matrix"]
+    assert model.card["scores"]["test"]["calibration_error"] < 0.1, "scores no longer mean what they say"
 
 
 def test_a_model_holding_an_untrusted_function_is_refused(tmp_path):
