@@ -17,6 +17,7 @@ from classifiers.text import (
     WORD,
     Span,
     lower_in_place,
+    quotations,
     spans,
     trimmed,
     unquoted,
@@ -38,7 +39,7 @@ _VAGUE_SUBJECT = re.compile(
 )
 _INVERTING_VERBS = frozenset(
     "said says added adds wrote writes explained explains asked asks continued told insisted insists"
-    " argued argues noted notes warned warns recalled recalls concluded concludes".split()
+    " argued argues noted notes warned warns recalled recalls concluded concludes reported reports".split()
 )
 _ATTRIBUTING_PHRASE = re.compile(
     r"\b(?:" + "|".join(re.escape(p) for p in lexicon.ATTRIBUTING_PHRASES) + r")\b", re.IGNORECASE
@@ -61,6 +62,10 @@ _IMPERSONAL = re.compile(
 _THAT_AFTER = re.compile(r" that ")
 _SENTENCE_END = re.compile(r"[.!?]?[”\"’]?\s*$")
 _SHORT_CLAUSE_BEFORE = re.compile(r",\s*(?:[\w'’.\-]+\s+){1,4}$")
+_COMMA_BEFORE = re.compile(r",\s*$")
+_NAME_TO_SENTENCE_END = re.compile(
+    r"\s+(?:the\s+)?[A-Z][\w.&'’\-]*(?:\s+[A-Z][\w.&'’\-]*){0,3}[.!?]?[”\"’]?\s*$"
+)
 _DETERMINERS = frozenset("a an the its his her their our my your this that these those new latest".split())
 _CONTINUE = frozenset("continue continues continued continuing".split())
 _CONVICTION_VERBS = frozenset("believe believes believed believing trust trusts trusted".split())
@@ -111,12 +116,15 @@ def _is_passive(tokens: list[str], index: int) -> bool:
 
 
 def _noun_form_is_verb(text: str, tokens: list[str], index: int, match: re.Match[str]) -> bool:
-    """Tell the verb in "the ministry reports that" or "..., Politico reports." from the noun."""
+    """Tell the verb in "the ministry reports that", "..., Politico reports." or "..., reports NPR."
+    from the noun."""
     before = tokens[index - 1].lower() if index else ""
     if not before or before in _DETERMINERS or before.endswith(("'s", "’s")):
         return False  # "the report", "Biden's promise that ..."
     if _THAT_AFTER.match(text, match.end()):
         return True
+    if _COMMA_BEFORE.search(text, 0, match.start()) and _NAME_TO_SENTENCE_END.match(text, match.end()):
+        return True  # "..., reports NPR."
     return (
         _SENTENCE_END.match(text, match.end()) is not None
         and _SHORT_CLAUSE_BEFORE.search(text, 0, match.start()) is not None
@@ -333,6 +341,7 @@ def context_reading(context: str) -> tuple[bool, str]:
 class Attribution:
     """How a sentence is sourced, with the word-level reading `read_cues` builds on."""
 
+    quoted: list[Span]  # the quotations, quote marks included
     outside: str  # the text with quotations blanked out
     lowered: str  # `outside` lower-cased, for the patterns written in lower case
     words: list[re.Match[str]]  # the words of `outside`
@@ -347,7 +356,8 @@ class Attribution:
 
 def read_attribution(text: str) -> Attribution:
     """Find who a sentence names as its source, and remember it for the sentence after."""
-    outside = unquoted(text)
+    quoted = quotations(text)
+    outside = unquoted(text, quoted)
     lowered = lower_in_place(outside)
     vocabulary = vocabulary_of(text)
     passive = [
@@ -364,5 +374,15 @@ def read_attribution(text: str) -> Attribution:
         source, source_kind = trimmed(text, vague_subject.span()), "vague"
     _remember(text, (bool(verbs), source_kind))
     return Attribution(
-        outside, lowered, words, tokens, vocabulary, passive, verbs, source, source_kind, vague_subject
+        quoted,
+        outside,
+        lowered,
+        words,
+        tokens,
+        vocabulary,
+        passive,
+        verbs,
+        source,
+        source_kind,
+        vague_subject,
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from classifiers import lexicon
 from classifiers.attribution import CHECKABLE, Attribution, context_reading, read_attribution
-from classifiers.text import QUOTED, WORD, Span, spans, trimmed
+from classifiers.text import WORD, Span, continued_quote, spans, trimmed
 
 __all__ = ["FEATURE_NAMES", "Cues", "Span", "read_cues"]
 
@@ -101,16 +101,18 @@ def _hedges(tokens: list[str], lowered: list[str], index: int) -> bool:
 
 def _quote_state(text: str) -> tuple[int, bool]:
     """Return the number of quote marks and whether a quotation is left open at the end."""
-    curly_open, curly_close = text.count("“"), text.count("”")
-    straight = text.count('"')
-    return curly_open + curly_close + straight, curly_open > curly_close or straight % 2 == 1
+    marks = text.count("“") + text.count("”") + text.count('"')
+    if not marks:
+        return 0, False
+    rest = text[continued_quote(text) :]
+    return marks, rest.count("“") > rest.count("”") or rest.count('"') % 2 == 1
 
 
-def _quotations(text: str) -> tuple[int, int]:
+def _quotations(text: str, quoted: list[Span]) -> tuple[int, int]:
     """Count quoted passages long enough to be speech, and short scare-quoted terms."""
     speech = scare = 0
-    for match in QUOTED.finditer(text):
-        if len(WORD.findall(match.group())) > _SCARE_QUOTE_WORDS:
+    for start, end in quoted:
+        if len(WORD.findall(text, start, end)) > _SCARE_QUOTE_WORDS:
             speech += 1
         else:
             scare += 1
@@ -215,7 +217,7 @@ def read_cues(text: str, context: str = "") -> Cues:
         facts += [m.span() for m in _FIGURE.finditer(outside)]
     facts += number_words
     quote_marks, open_quote = _quote_state(text)
-    speech, scare = _quotations(text)
+    speech, scare = _quotations(text, attribution.quoted)
     context_marks, context_open = _quote_state(context)
     context_attributes, context_kind = context_reading(context)
     stripped = text.strip()

@@ -8,7 +8,11 @@ Span = tuple[int, int]
 
 _WORD_CHARS = re.compile(r"[a-z]+")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*%?")
-QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
+# A ’ inside a word is an apostrophe, so single curly quotes count only once closed.
+QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?|‘(?!\d)(?:[^‘’]|’(?=\w))*’(?!\w)")
+_QUOTE_MARK = re.compile(r"[“”«»\"‘]")
+# Text before the first quote mark, when that mark closes: "It has to change," she said.
+_CONTINUED_QUOTE = re.compile(r"[^“”«»\"]*(?:[”»]|[.,!?;]\"(?=\s|$))")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -50,6 +54,28 @@ def trimmed(text: str, span: Span) -> Span:
     return start, end
 
 
-def unquoted(text: str) -> str:
-    """Blank out quotations, keeping every offset: words inside quotes are the speaker's."""
-    return QUOTED.sub(lambda m: " " * len(m.group()), text)
+def continued_quote(text: str) -> int:
+    """Return where a quotation opened in an earlier sentence ends in `text`, or 0.
+
+    A straight mark closes only if the sentence holds an odd number of them.
+    """
+    match = _CONTINUED_QUOTE.match(text)
+    if match is None or (match.group().endswith('"') and text.count('"') % 2 == 0):
+        return 0
+    return match.end()
+
+
+def quotations(text: str) -> list[Span]:
+    """Return the spans of the quoted passages of `text`, quote marks included."""
+    if _QUOTE_MARK.search(text) is None:
+        return []
+    start = continued_quote(text)
+    found = [(0, start)] if start else []
+    return found + [match.span() for match in QUOTED.finditer(text, start)]
+
+
+def unquoted(text: str, quoted: list[Span]) -> str:
+    """Blank out the `quoted` spans, keeping every offset: words inside quotes are the speaker's."""
+    for start, end in quoted:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text

@@ -31,6 +31,7 @@ def _source(text: str, context: str = "") -> str | None:
         ("The researchers said the song had spread across the population.", "The researchers"),
         ("The firm filed for bankruptcy on Monday, Politico reports.", "Politico"),
         ("The reforms, argues Ana Ruiz, have made schools worse.", "Ana Ruiz"),
+        ("Prices rose again in May, especially for electricity, reports NPR.", "NPR"),
     ],
 )
 def test_named_and_specific_sources_are_found(text, source):
@@ -193,6 +194,33 @@ def test_short_scare_quotes_are_not_counted_as_quotations():
     speech = read_cues("“We will rebuild every school in the district,” the mayor said.").counts
     assert (scare["quote_marks"], scare["scare_quotes"]) == (0, 2)
     assert (speech["quote_marks"], speech["scare_quotes"]) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I think we could still lose it all,” she said.",
+        'I think we could still lose it all," she said. "Not this year, though."',
+        "You probably think we should give up.”",
+    ],
+)
+def test_a_sentence_closing_a_quotation_opened_before_is_the_speakers(text):
+    counts = read_cues(text).counts
+    assert counts["first_second_person"] == 0 and counts["hedges"] == 0
+    assert counts["quote_marks"] >= 1 and counts["open_quote"] == 0
+
+
+def test_a_quotation_left_open_is_told_from_one_closing():
+    assert read_cues('She said: "We will be back next year.').counts["open_quote"] == 1
+    assert read_cues('We will be back," she said.').counts["open_quote"] == 0
+
+
+def test_single_curly_quotes_are_quotations_and_apostrophes_are_not():
+    quoted = read_cues("‘I think we could lose everything,’ he notes, citing Britain’s debts.").counts
+    assert quoted["quote_marks"] == 1 and quoted["first_second_person"] == 0
+    assert (
+        read_cues("It isn’t Britain’s fault, and we can’t pretend it is.").counts["first_second_person"] == 1
+    )
 
 
 @pytest.mark.parametrize(
