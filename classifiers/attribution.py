@@ -84,6 +84,9 @@ _NOT_CITED = frozenset(
 )
 _AFFILIATION = frozenset("at from of with".split())
 _POSSESSIVES = frozenset("its his her their".split())
+_COMMON_PLURALS = lexicon.common_plurals()  # loaded with the module, not on a reader's request
+#: Words that make a plural a group the story has already named: "the companies said".
+_DEFINITE = frozenset("the these those both all its his her their our".split())
 _QUANTIFIERS = frozenset("some many several few most other numerous various".split())
 _NOBODY = frozenset("no nobody none neither one whatever".split())
 #: Source kinds a reader can check: a name, a named body, or a pronoun pointing back to one.
@@ -224,6 +227,9 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
         return "named" if sum(not vague_words[i] for i in names) >= 2 else "vague"
     if any(t in lexicon.ORGANISATION_WORDS for t in lowered):
         return "organisation"
+    bare_plural = len(tokens) <= 2 and lowered[0] not in _DEFINITE and lowered[-1] in _COMMON_PLURALS
+    if bare_plural and not names:
+        return "vague"  # "Shipowners said", "Local fishermen say": a group, nobody in particular
     if names or (at_sentence_start and tokens[0][0].isupper() and lowered[0] not in lexicon.MONTHS):
         if len(names) >= 2 or not at_sentence_start or lowered[0] in lexicon.TITLES or len(tokens) <= 3:
             return "named"

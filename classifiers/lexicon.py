@@ -112,6 +112,7 @@ centre center foundation team club coach league authority regulator watchdog net
 newspaper magazine website platform account post paper researchers organisation organization
 group unit army military navy command embassy consulate indictment affidavit airline operator
 carrier insurer manufacturer maker publisher broadcaster charity school trust utility
+investigators detectives inspectors regulators auditors firefighters paramedics coastguard
 """.split()
 )
 
@@ -192,6 +193,27 @@ def subjectivity() -> dict[str, float]:
         if form and " " not in form:
             scores[form] = max(scores.get(form, 0.0), value)
     return scores
+
+
+@functools.cache
+def common_plurals() -> frozenset[str]:
+    """Return plural common nouns ("shipowners", "mourners") from TextBlob's bundled tagger lexicon.
+
+    A word the lexicon also knows capitalised as a proper noun ("Sanders", "Banks") is
+    left out: at the start of a sentence it may be a name.
+    """
+    spec = importlib.util.find_spec("textblob")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = pathlib.Path(next(iter(spec.submodule_search_locations))) / "en" / "en-lexicon.txt"
+    plurals, proper = set(), set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, tag = line.partition(" ")
+        if tag.startswith("NNS") and word.islower():
+            plurals.add(word)
+        elif tag.startswith("NNP") and word[:1].isupper():
+            proper.add(word.lower())
+    return frozenset(plurals - proper)
 
 
 #: Common irregular past-tense forms: with "-ed" words, they mark narrated events.

@@ -32,6 +32,9 @@ def _source(text: str, context: str = "") -> str | None:
         ("The firm filed for bankruptcy on Monday, Politico reports.", "Politico"),
         ("The reforms, argues Ana Ruiz, have made schools worse.", "Ana Ruiz"),
         ("Prices rose again in May, especially for electricity, reports NPR.", "NPR"),
+        ("Sanders said the bill was dead.", "Sanders"),
+        ("The companies said the merger would cut prices.", "The companies"),
+        ("Investigators said the fire was started deliberately.", "Investigators"),
     ],
 )
 def test_named_and_specific_sources_are_found(text, source):
@@ -50,6 +53,8 @@ def test_named_and_specific_sources_are_found(text, source):
         "Sources in Italy say the player has agreed personal terms.",
         "Unions fear that thousands of jobs could be lost.",
         "Some shopkeepers on Park Road told us their trade had fallen.",
+        "Shipowners said the new rules would raise costs.",
+        "Local fishermen say the catch has halved.",
     ],
 )
 def test_vague_sources_are_not_sources(text):
