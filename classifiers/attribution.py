@@ -84,7 +84,8 @@ _NOT_CITED = frozenset(
 )
 _AFFILIATION = frozenset("at from of with".split())
 _POSSESSIVES = frozenset("its his her their".split())
-_COMMON_PLURALS = lexicon.common_plurals()  # loaded with the module, not on a reader's request
+_TAGGED = lexicon.tagged_words()  # loaded with the module, not on a reader's request
+_NOUN_PHRASE_OPENERS = frozenset("a an the his her its their our my your this these those".split())
 #: Words that make a plural a group the story has already named: "the companies said".
 _DEFINITE = frozenset("the these those both all its his her their our".split())
 _QUANTIFIERS = frozenset("some many several few most other numerous various".split())
@@ -227,7 +228,7 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
         return "named" if sum(not vague_words[i] for i in names) >= 2 else "vague"
     if any(t in lexicon.ORGANISATION_WORDS for t in lowered):
         return "organisation"
-    bare_plural = len(tokens) <= 2 and lowered[0] not in _DEFINITE and lowered[-1] in _COMMON_PLURALS
+    bare_plural = len(tokens) <= 2 and lowered[0] not in _DEFINITE and lowered[-1] in _TAGGED.plurals
     if bare_plural and not names:
         return "vague"  # "Shipowners said", "Local fishermen say": a group, nobody in particular
     if names or (at_sentence_start and tokens[0][0].isupper() and lowered[0] not in lexicon.MONTHS):
@@ -253,12 +254,22 @@ def _phrase_subjects(text: str, vocabulary: frozenset[str]) -> Iterator[tuple[Sp
             yield match.span(), subject  # not "varies according to region", "according to plan"
 
 
+def _opens_noun_phrase(word: str) -> bool:
+    """Whether `word` can stand before a noun but not before a verb: "the", "Biden's", "spurious"."""
+    lower = word.lower()
+    if lower in _NOUN_PHRASE_OPENERS or lower.endswith(("'s", "’s")):
+        return True
+    return lower in _TAGGED.adjectives and lower not in _QUANTIFIERS  # "many claim" is a verb
+
+
 def _reports(text: str, tokens: list[str], index: int, match: re.Match[str]) -> bool:
     """Whether the word at `index` reports what someone said, here in this sentence."""
     word = tokens[index]
     following = tokens[index + 1] if index + 1 < len(tokens) else ""
     if (word in _CONVICTION_VERBS and following == "in") or (word in _CONTINUE and following == "to"):
         return False  # "believes in freedom", "will continue to borrow": nothing anyone said
+    if word in _TAGGED.nominal_reporting and index and _opens_noun_phrase(tokens[index - 1]):
+        return False  # "the claim", "Biden's crass promise", "spurious claims": nouns, not verbs
     return word in lexicon.REPORTING_VERBS or _noun_form_is_verb(text, tokens, index, match)
 
 

@@ -9,6 +9,7 @@ import functools
 import importlib.util
 import pathlib
 import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
 
 _REPORTING_BASES = """
 say tell announce confirm write argue deny state add note explain claim report insist warn
@@ -195,25 +196,42 @@ def subjectivity() -> dict[str, float]:
     return scores
 
 
+@dataclass(frozen=True)
+class TaggedWords:
+    """Word classes read from TextBlob's bundled part-of-speech lexicon (Brill's, from the
+    Brown corpus and Penn Treebank), which gives each word its most frequent tag."""
+
+    plurals: frozenset[str]  # plural common nouns: "shipowners", "mourners"
+    adjectives: frozenset[str]  # "crass", "spurious", "latest"
+    nominal_reporting: frozenset[str]  # reporting words most often nouns: "claim", "reports"
+
+
 @functools.cache
-def common_plurals() -> frozenset[str]:
-    """Return plural common nouns ("shipowners", "mourners") from TextBlob's bundled tagger lexicon.
+def tagged_words() -> TaggedWords:
+    """Return the word classes the attribution reader needs; empty if TextBlob is missing.
 
     A word the lexicon also knows capitalised as a proper noun ("Sanders", "Banks") is
-    left out: at the start of a sentence it may be a name.
+    no common plural: at the start of a sentence it may be a name.
     """
     spec = importlib.util.find_spec("textblob")
     if spec is None or not spec.submodule_search_locations:
-        return frozenset()
+        return TaggedWords(frozenset(), frozenset(), frozenset())
     path = pathlib.Path(next(iter(spec.submodule_search_locations))) / "en" / "en-lexicon.txt"
-    plurals, proper = set(), set()
+    reporting = REPORTING_VERBS | NOUN_FORMS
+    plurals, adjectives, nominal, proper = set(), set(), set(), set()
     for line in path.read_text(encoding="utf-8").splitlines():
-        word, _, tag = line.partition(" ")
-        if tag.startswith("NNS") and word.islower():
+        word, _, tags = line.partition(" ")
+        tag = tags.partition(" ")[0]
+        if word[:1].isupper():
+            if tag.startswith("NNP"):
+                proper.add(word.lower())
+        elif tag == "NNS":
             plurals.add(word)
-        elif tag.startswith("NNP") and word[:1].isupper():
-            proper.add(word.lower())
-    return frozenset(plurals - proper)
+        elif tag.startswith("JJ"):
+            adjectives.add(word)
+        if tag in {"NN", "NNS"} and word in reporting:
+            nominal.add(word)
+    return TaggedWords(frozenset(plurals - proper), frozenset(adjectives), frozenset(nominal))
 
 
 #: Common irregular past-tense forms: with "-ed" words, they mark narrated events.

@@ -263,6 +263,23 @@ def test_capitalised_nouns_are_not_reporting_verbs():
     assert cues.attribution == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "However dubious the claim, it keeps coming back.",
+        "Voters remembered the mayor's crass promise that rents would fall.",
+        "The campaign was built on spurious claims about crime.",
+    ],
+)
+def test_a_reporting_word_after_an_article_possessive_or_adjective_is_a_noun(text):
+    assert read_cues(text).attribution == []
+
+
+def test_the_same_word_after_a_subject_is_a_verb():
+    cues = read_cues("The ministry claims that the figures are wrong.")
+    assert cues.source_kind == "organisation" and len(cues.attribution) == 1
+
+
 def test_every_feature_is_present_and_numeric():
     counts = read_cues("Is this really the best we can do?", "He said so.").counts
     assert tuple(counts) == FEATURE_NAMES
