@@ -88,6 +88,12 @@ _TAGGED = lexicon.tagged_words()  # loaded with the module, not on a reader's re
 _NOUN_PHRASE_OPENERS = frozenset("a an the his her its their our my your this these those".split())
 #: Words that make a plural a group the story has already named: "the companies said".
 _DEFINITE = frozenset("the these those both all its his her their our".split())
+_INDEFINITE = frozenset("a an one another".split())
+#: People an indefinite subject leaves unnamed, whatever body they belong to.
+_INDIVIDUALS = frozenset(
+    "official aide adviser advisor source insider diplomat witness resident person staffer employee"
+    " officer analyst expert executive lawyer member".split()
+)
 _QUANTIFIERS = frozenset("some many several few most other numerous various".split())
 _NOBODY = frozenset("no nobody none neither one whatever".split())
 #: Source kinds a reader can check: a name, a named body, or a pronoun pointing back to one.
@@ -203,6 +209,8 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
     lowered = [_CONTRACTION.sub("", t.lower()).strip("'’") for t in tokens]
     if not tokens:
         return ""
+    if lowered[0] in _INDEFINITE and lowered[-1] in _INDIVIDUALS:
+        return "vague"  # "A White House official said", "a senior diplomat told": anonymous individuals
     if lowered[0] in _NOBODY or any(t in lexicon.FIRST_SECOND_PERSON for t in lowered):
         return ""  # "Nobody believes", "Let us hope", "I think": no source, or the writer
     if len(tokens) <= 2 and lowered[-1] in lexicon.PRONOUNS:

@@ -55,6 +55,8 @@ def test_named_and_specific_sources_are_found(text, source):
         "Some shopkeepers on Park Road told us their trade had fallen.",
         "Shipowners said the new rules would raise costs.",
         "Local fishermen say the catch has halved.",
+        "A White House official said the president would not sign the bill.",
+        "One Treasury official said the figures were wrong.",
     ],
 )
 def test_vague_sources_are_not_sources(text):
