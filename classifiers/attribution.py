@@ -176,6 +176,23 @@ def _subject_before(text: str, verb_start: int) -> Span | None:
     return window_start + words[0].start(), window_start + words[-1].end()
 
 
+def _clause_subject(text: str, clause_end: int, clause: Span) -> Span:
+    """Narrow `clause`, read as the subject of a participle after a comma, to the words
+    before its verb: in "In November, Xi congratulated Trump, highlighting ..." Xi reports.
+    """
+    window_start = max(0, clause_end - 120)
+    window = text[window_start:clause_end]
+    breaks = list(_CLAUSE_BREAK.finditer(lower_in_place(window)))
+    if breaks:
+        window_start, window = window_start + breaks[-1].end(), window[breaks[-1].end() :]
+    words = word_matches(window)
+    verb = next((i for i, word in enumerate(words[1:], 1) if word.group().lower() in _TAGGED.verbs), None)
+    if verb is None or verb > 5:
+        return clause
+    subject = window_start + words[0].start(), window_start + words[verb - 1].end()
+    return subject if clause[0] <= subject[0] and subject[1] <= clause[1] else clause
+
+
 def _subject_after(text: str, verb_end: int) -> Span | None:
     """Return the phrase after a verb or "according to" ("said the ministry", "according to X")."""
     window = text[verb_end : verb_end + 90]
@@ -312,7 +329,10 @@ def _find_attribution(
         if any(start <= match.start() < end for start, end in (*verbs, *passive)):
             continue
         verbs.append(match.span())
-        best = _better(best, text, _subject_before(text, match.start()))
+        subject = _subject_before(text, match.start())
+        if subject and tokens[index].endswith("ing") and _COMMA_BEFORE.search(text, 0, match.start()):
+            subject = _clause_subject(text, text.rindex(",", 0, match.start()), subject)
+        best = _better(best, text, subject)
         before = text[max(0, match.start() - 3) : match.start()]
         if tokens[index] in _INVERTING_VERBS and re.search(r"[,”\"]\s*$", before):
             best = _better(best, text, _subject_after(text, match.end()))

@@ -204,6 +204,7 @@ class TaggedWords:
     plurals: frozenset[str]  # plural common nouns: "shipowners", "mourners"
     adjectives: frozenset[str]  # "crass", "spurious", "latest"
     nominal_reporting: frozenset[str]  # reporting words most often nouns: "claim", "reports"
+    verbs: frozenset[str]  # words most often verbs: "congratulated", "issued", "spoke"
 
 
 @functools.cache
@@ -215,10 +216,10 @@ def tagged_words() -> TaggedWords:
     """
     spec = importlib.util.find_spec("textblob")
     if spec is None or not spec.submodule_search_locations:
-        return TaggedWords(frozenset(), frozenset(), frozenset())
+        return TaggedWords(frozenset(), frozenset(), frozenset(), frozenset())
     path = pathlib.Path(next(iter(spec.submodule_search_locations))) / "en" / "en-lexicon.txt"
     reporting = REPORTING_VERBS | NOUN_FORMS
-    plurals, adjectives, nominal, proper = set(), set(), set(), set()
+    plurals, adjectives, nominal, verbs, proper = set(), set(), set(), set(), set()
     for line in path.read_text(encoding="utf-8").splitlines():
         word, _, tags = line.partition(" ")
         tag = tags.partition(" ")[0]
@@ -229,9 +230,13 @@ def tagged_words() -> TaggedWords:
             plurals.add(word)
         elif tag.startswith("JJ"):
             adjectives.add(word)
+        elif tag.startswith("VB") or tag == "MD":
+            verbs.add(word)
         if tag in {"NN", "NNS"} and word in reporting:
             nominal.add(word)
-    return TaggedWords(frozenset(plurals - proper), frozenset(adjectives), frozenset(nominal))
+    return TaggedWords(
+        frozenset(plurals - proper), frozenset(adjectives), frozenset(nominal), frozenset(verbs)
+    )
 
 
 #: Common irregular past-tense forms: with "-ed" words, they mark narrated events.

@@ -33,6 +33,7 @@ def _source(text: str, context: str = "") -> str | None:
         ("The reforms, argues Ana Ruiz, have made schools worse.", "Ana Ruiz"),
         ("Prices rose again in May, especially for electricity, reports NPR.", "NPR"),
         ("Sanders said the bill was dead.", "Sanders"),
+        ("In November, Xi congratulated Trump on his reelection, highlighting the gains.", "Xi"),
         ("The companies said the merger would cut prices.", "The companies"),
         ("Investigators said the fire was started deliberately.", "Investigators"),
     ],
