@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -18,6 +19,16 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from classifiers.cues import FEATURE_NAMES, Cues, read_cues
+
+
+class ModelInput(NamedTuple):
+    """One sentence as the model reads it: its text, the sentence before, its block and place."""
+
+    text: str
+    context: str = ""
+    kind: str = "paragraph"  # the extractor's block kind: paragraph, heading, list_item, quote, ...
+    position: int = 0  # the sentence's index in the article
+
 
 Pair = tuple[str, str]
 
@@ -36,13 +47,13 @@ def cached_cues(text: str, context: str) -> Cues:
 
 def sentence_texts(pairs: Sequence[Pair]) -> list[str]:
     """Select the sentence text of each pair."""
-    return [text for text, _ in pairs]
+    return [pair[0] for pair in pairs]
 
 
 def cue_matrix(pairs: Sequence[Pair]) -> np.ndarray:
     """Turn each sentence's cues into a row of numbers in `FEATURE_NAMES` order."""
     in_order = operator.itemgetter(*FEATURE_NAMES)
-    return np.array([in_order(cached_cues(text, context).counts) for text, context in pairs], dtype=float)
+    return np.array([in_order(cached_cues(pair[0], pair[1]).counts) for pair in pairs], dtype=float)
 
 
 def build_pipeline() -> Pipeline:

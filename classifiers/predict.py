@@ -76,7 +76,8 @@ def classify(model: Model, pairs: Sequence[tuple[str, str]]) -> list[Prediction]
     labels = [str(label) for label in model.pipeline.classes_]
     rows = probabilities.round(4).tolist()
     predictions = []
-    for (text, context), row, best in zip(pairs, rows, probabilities.argmax(axis=1).tolist(), strict=True):
+    for pair, row, best in zip(pairs, rows, probabilities.argmax(axis=1).tolist(), strict=True):
+        text, context = pair[0], pair[1]
         label = labels[best]
         cues = cached_cues(text, context)
         evidence = _evidence(label, cues)

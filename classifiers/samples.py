@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from classifiers.labels import ATTRIBUTED, LABELS
 
 TRAIN, TEST = "train", "test"
-_KNOWN_KEYS = {"text", "label", "source", "cues", "context", "origin"}
+#: The blocks a sentence may stand in besides a paragraph, as the extractor names them.
+KINDS: frozenset[str] = frozenset({"paragraph", "heading", "list_item", "quote", "caption", "embed"})
 
 
 class SampleError(ValueError):
@@ -32,6 +33,7 @@ class Sample:
     source: str | None = None
     cues: tuple[str, ...] = ()
     origin: str = ""
+    kind: str = "paragraph"
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -61,7 +63,10 @@ def _check(record: object, where: str) -> Sample:
     origin = record.get("origin") or ""
     if not isinstance(origin, str):
         raise SampleError(f"{where}: 'origin' must be a string")
-    return Sample(text, label, context, source, tuple(cues), origin)
+    kind = record.get("kind") or "paragraph"
+    if kind not in KINDS:
+        raise SampleError(f"{where}: 'kind' must be one of {', '.join(sorted(KINDS))}, not {kind!r}")
+    return Sample(text, label, context, source, tuple(cues), origin, kind)
 
 
 def read_jsonl(path: pathlib.Path) -> Iterator[Sample]:
