@@ -47,32 +47,51 @@ def sentence_entry(
     }
 
 
-def _source_key(name: str) -> str:
-    """Key a source by its head word, so "Trump" and "President-elect Donald Trump", or
-    "the ministry" and "China's Foreign Ministry", count as one source."""
-    words = re.findall(r"[\w'’-]+", name.casefold())
-    return words[-1] if words else ""
+def _name_words(name: str) -> list[str]:
+    return re.findall(r"[\w'’.-]+", name.casefold())
+
+
+def _same_source(short: str, full: str) -> bool:
+    """Whether `short` names the source `full` names: its words are the end of `full`'s
+    ("Trump" in "President-elect Donald Trump", "ministry" in "China's Foreign Ministry"),
+    or `full` holds every capitalised word of it ("Donald Trump" in "President Donald J. Trump")."""
+    short_words, full_words = _name_words(short), _name_words(full)
+    if not short_words or len(short_words) > len(full_words):
+        return False
+    if full_words[-len(short_words) :] == short_words:
+        return True
+    capitalised = {w.casefold() for w in re.findall(r"[\w'’.-]+", short) if w[0].isupper()}
+    return bool(capitalised) and capitalised <= set(full_words)
 
 
 def _display_name(name: str) -> str:
     return _LEADING_ARTICLE.sub("", name.strip())
 
 
+def _merge_sources(names: Sequence[str]) -> list[tuple[str, int]]:
+    """Count mentions per source, each under its fullest name; a short form that could be
+    either of two different sources ("the department") counts for neither."""
+    fullest = sorted(set(names), key=lambda n: (-len(_name_words(n)), n))
+    counts: Counter[str] = Counter()
+    for name in names:
+        matches = [full for full in fullest if _same_source(name, full)]
+        longest = [m for m in matches if len(_name_words(m)) == len(_name_words(matches[0]))]
+        if len({m.casefold() for m in longest}) == 1 or not _name_words(name):
+            counts[longest[0] if longest else name] += 1
+    return counts.most_common()
+
+
 def summarize(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Count labels, gather the sources named, and the share of claims that are attributed."""
     counts = Counter(entry["label"] for entry in entries)
-    names: dict[str, str] = {}
-    mentions: Counter[str] = Counter()
-    for entry in entries:
-        if entry["label"] == ATTRIBUTED and entry["source"]:
-            name = _display_name(entry["source"]["text"])
-            key = _source_key(name)
-            if len(name) > len(names.get(key, "")):
-                names[key] = name  # the fullest form the article uses
-            mentions[key] += 1
+    names = [
+        _display_name(entry["source"]["text"])
+        for entry in entries
+        if entry["label"] == ATTRIBUTED and entry["source"]
+    ]
     claims = sum(counts[label] for label in LABELS if label != NEUTRAL)
     return {
         "counts": {label: counts.get(label, 0) for label in LABELS},
-        "sources": [{"name": names[key], "sentences": n} for key, n in mentions.most_common()],
+        "sources": [{"name": name, "sentences": n} for name, n in _merge_sources(names)],
         "attributed_share": round(counts[ATTRIBUTED] / claims, 4) if claims else None,
     }

@@ -29,3 +29,19 @@ def test_sources_are_merged_under_their_fullest_name():
 
 def test_an_article_of_headings_has_no_attributed_share():
     assert summarize([_entry("neutral"), _entry("neutral")])["attributed_share"] is None
+
+
+def test_two_bodies_that_share_a_last_word_stay_two_sources():
+    entries = [
+        _entry("attributed", "the Justice Department"),
+        _entry("attributed", "the Defense Department"),
+        _entry("attributed", "the Justice Department"),
+        _entry("attributed", "the department"),
+        _entry("attributed", "Donald Trump"),
+        _entry("attributed", "President Donald J. Trump"),
+    ]
+    assert summarize(entries)["sources"] == [
+        {"name": "Justice Department", "sentences": 2},
+        {"name": "President Donald J. Trump", "sentences": 2},
+        {"name": "Defense Department", "sentences": 1},
+    ]
