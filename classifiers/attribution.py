@@ -1,14 +1,10 @@
 """Find who a sentence names as its source: a reporting verb and its subject, a quote's
 speaker, "according to", or only a vague group or an agentless passive.
-
-The reading of each sentence is remembered briefly, because the sentence after it
-asks whether its context attributed.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -42,7 +38,15 @@ _INVERTING_VERBS = frozenset(
     " argued argues noted notes warned warns recalled recalls concluded concludes reported reports".split()
 )
 _ATTRIBUTING_PHRASE = re.compile(
-    r"\b(?:" + "|".join(re.escape(p) for p in lexicon.ATTRIBUTING_PHRASES) + r")\b", re.IGNORECASE
+    r"\b(?:"
+    + "|".join(re.escape(p) for p in lexicon.ATTRIBUTING_PHRASES)
+    # "took to Instagram to share", "has taken to social media": a post on a named account.
+    + r"|(?:took|taken|takes|taking)\s+to\s+(?:(?:his|her|their|its)\s+)?(?:social\s+media|twitter|x"
+    r"|instagram|facebook|tiktok|threads|truth\s+social|youtube|linkedin|weibo)"
+    # "called it a disgrace", "called the plan a mistake": a verdict someone gave.
+    r"|called\s+(?:it|him|her|them|this|that|the\s+[\w'’\-]+)\s+(?:an?|the)"
+    r")\b",
+    re.IGNORECASE,
 )
 _IMPERSONAL_VERB = "(?:" + "|".join(lexicon.IMPERSONAL_VERBS) + ")"
 # Patterns without re.IGNORECASE run on lower-cased text (`lower_in_place`).
@@ -83,6 +87,7 @@ _NOT_CITED = frozenset(
     " tradition custom design expectations doctrine doctrines rank merit ability".split()
 )
 _AFFILIATION = frozenset("at from of with".split())
+_PARTICIPLE_LINKS = frozenset("by at for of from".split())  # "reports received by Amnesty"
 _POSSESSIVES = frozenset("its his her their".split())
 _TAGGED = lexicon.tagged_words()  # loaded with the module, not on a reader's request
 _NOUN_PHRASE_OPENERS = frozenset("a an the his her its their our my your this these those".split())
@@ -112,8 +117,11 @@ _PASSIVE_TRIGGERS = frozenset(lexicon.IMPERSONAL_VERBS) | {
 _IMPERSONAL_TRIGGERS = frozenset({"it", "there", "some", "many"})
 _PHRASE_TRIGGERS = frozenset(
     "according statement interview post filing report reporters comment respond quoted remarks letter"
-    " speech called calls".split()
+    " speech called calls took taken takes taking".split()
 )
+#: Nouns after "reports" that show it is the verb: "CBS News reports the man was ...".
+_CLAUSE_OPENERS = frozenset("the a an that this these his her their its for on".split())
+_COMPLEMENT_WINDOW = 4  # words after a complement verb in which what was said must start
 
 
 def _is_passive(tokens: list[str], index: int) -> bool:
@@ -133,6 +141,11 @@ def _noun_form_is_verb(text: str, tokens: list[str], index: int, match: re.Match
         return False  # "the report", "Biden's promise that ..."
     if _THAT_AFTER.match(text, match.end()):
         return True
+    if before in lexicon.DOCUMENTS and tokens[index] in {"show", "shows", "finds", "find"}:
+        return True  # "A new poll shows", "surveillance video shows"
+    following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
+    if tokens[index] == "reports" and tokens[index - 1][0].isupper() and following in _CLAUSE_OPENERS:
+        return True  # "CBS DFW reports the man ...", "As Emily Feng reports for NPR"
     if _COMMA_BEFORE.search(text, 0, match.start()) and _NAME_TO_SENTENCE_END.match(text, match.end()):
         return True  # "..., reports NPR."
     return (
@@ -206,9 +219,12 @@ def _subject_after(text: str, verb_end: int) -> Span | None:
 
 
 def _names_an_affiliation(tokens: list[str], lowered: list[str]) -> bool:
-    """Whether people are tied to a named body: "researchers at Stanford", "staff of the Treasury"."""
+    """Whether people or records are tied to a named body: "researchers at Stanford", "staff of
+    the Treasury", "reports received by Amnesty" (but "sources cited by DigiTimes" stay anonymous).
+    """
     for index in range(1, len(tokens) - 1):
-        if lowered[index] not in _AFFILIATION:
+        by_document = lowered[index] == "by" and any(t in lexicon.DOCUMENTS for t in lowered[:index])
+        if lowered[index] not in _AFFILIATION and not by_document:
             continue
         named = tokens[index + 2 :] if lowered[index + 1] == "the" else tokens[index + 1 :]
         if named and named[0][0].isupper():
@@ -226,8 +242,11 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
     lowered = [_CONTRACTION.sub("", t.lower()).strip("'’") for t in tokens]
     if not tokens:
         return ""
-    if lowered[0] in _INDEFINITE and lowered[-1] in _INDIVIDUALS:
-        return "vague"  # "A White House official said", "a senior diplomat told": anonymous individuals
+    if lowered[0] in _INDEFINITE and not (len(lowered) > 1 and lowered[1] == "of"):
+        if any(t.startswith("spokes") for t in lowered):
+            return "organisation"  # "a spokeswoman for the airline": a named body on the record
+        if lowered[-1] in _INDIVIDUALS or not any(t[0].isupper() for t in tokens[1:]):
+            return "vague"  # "A White House official said", "one user quipped": anonymous individuals
     if lowered[0] in _NOBODY or any(t in lexicon.FIRST_SECOND_PERSON for t in lowered):
         return ""  # "Nobody believes", "Let us hope", "I think": no source, or the writer
     if len(tokens) <= 2 and lowered[-1] in lexicon.PRONOUNS:
@@ -251,8 +270,8 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
         if lowered[0] == "the" and len(tokens) <= 3:
             return "organisation"  # "the researchers said": the ones the story has named
         return "named" if sum(not vague_words[i] for i in names) >= 2 else "vague"
-    if any(t in lexicon.ORGANISATION_WORDS for t in lowered):
-        return "organisation"
+    if any(t in lexicon.ORGANISATION_WORDS or t in lexicon.DOCUMENTS for t in lowered):
+        return "organisation"  # "the ministry", "a new poll", "surveillance video"
     bare_plural = len(tokens) <= 2 and lowered[0] not in _DEFINITE and lowered[-1] in _TAGGED.plurals
     if bare_plural and not names:
         return "vague"  # "Shipowners said", "Local fishermen say": a group, nobody in particular
@@ -260,6 +279,37 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
         if len(names) >= 2 or not at_sentence_start or lowered[0] in lexicon.TITLES or len(tokens) <= 3:
             return "named"
     return ""
+
+
+#: Words no name holds: "It allows him to", "enough to take on China without", "China could".
+_NOT_IN_A_NAME = frozenset(
+    """
+it this that these those there here could would should will shall may might can must to not
+enough without if when while because allows allow allowed lets let make makes made
+""".split()
+)
+
+
+def source_name(text: str, span: Span) -> Span | None:
+    """Return `span` when it reads as the name of a source a reader can look up: a person, an
+    organisation or office, an outlet or a document. Fragments of clauses give None."""
+    words = word_matches(text[span[0] : span[1]])
+    if not words or len(words) > 8:
+        return None
+    lowered = [word.group().lower().strip("'’") for word in words]
+    if any(word in _NOT_IN_A_NAME for word in lowered):
+        return None
+    for index in range(1, len(lowered) - 1):
+        word, following = lowered[index], lowered[index + 1]
+        if (
+            word in _TAGGED.verbs
+            and word not in lexicon.ORGANISATION_WORDS
+            and following not in _PARTICIPLE_LINKS
+        ):
+            return None  # a verb inside ("Trump allows China"), but "reports received by Amnesty"
+    capitalised = any(word.group()[0].isupper() for word in words)
+    named_body = any(word in lexicon.ORGANISATION_WORDS or word in lexicon.DOCUMENTS for word in lowered)
+    return span if capitalised or named_body else None
 
 
 def _last_word(text: str, span: Span) -> str:
@@ -295,7 +345,21 @@ def _reports(text: str, tokens: list[str], index: int, match: re.Match[str]) -> 
         return False  # "believes in freedom", "will continue to borrow": nothing anyone said
     if word in _TAGGED.nominal_reporting and index and _opens_noun_phrase(tokens[index - 1]):
         return False  # "the claim", "Biden's crass promise", "spurious claims": nouns, not verbs
+    if word in lexicon.COMPLEMENT_VERBS and not _says_something(text, tokens, index, match):
+        return False  # "Audi revealed a new model", "she testified before the committee"
     return word in lexicon.REPORTING_VERBS or _noun_form_is_verb(text, tokens, index, match)
+
+
+def _says_something(text: str, tokens: list[str], index: int, match: re.Match[str]) -> bool:
+    """Whether what follows a complement verb is something said: "that", a quotation, a colon
+    or an utterance ("released a statement"), rather than a thing ("released a new phone")."""
+    after = text[match.end() : match.end() + 3].lstrip()
+    if after[:1] in {":", "“", '"', "‘"}:
+        return True
+    following = [token.lower() for token in tokens[index + 1 : index + 1 + _COMPLEMENT_WINDOW]]
+    return any(
+        word in {"that", "how", "what", "why", "whether"} or word in lexicon.UTTERANCES for word in following
+    )
 
 
 def _find_attribution(
@@ -350,38 +414,6 @@ def _better(
     return (rank, subject, kind) if rank > best[0] else best
 
 
-_READINGS: dict[str, tuple[bool, str]] = {}
-_READINGS_LOCK = threading.Lock()
-MAX_READINGS = 4096  # sentences whose attribution is remembered for the sentence after them
-
-
-def forget_readings() -> None:
-    """Drop every remembered reading (benchmarks start cold)."""
-    _READINGS.clear()
-
-
-def _remember(text: str, reading: tuple[bool, str]) -> None:
-    with _READINGS_LOCK:  # the development server answers from several threads
-        if len(_READINGS) >= MAX_READINGS:
-            del _READINGS[next(iter(_READINGS))]
-        _READINGS[text] = reading
-
-
-def context_reading(context: str) -> tuple[bool, str]:
-    """Return whether the sentence before attributes, and to what kind of source.
-
-    In an article the sentence before was read a moment ago, so its reading is
-    usually remembered rather than read again.
-    """
-    if not context:
-        return False, ""
-    reading = _READINGS.get(context)
-    if reading is None:
-        read_attribution(context)
-        reading = _READINGS[context]
-    return reading
-
-
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """How a sentence is sourced, with the word-level reading `read_cues` builds on."""
@@ -400,7 +432,7 @@ class Attribution:
 
 
 def read_attribution(text: str) -> Attribution:
-    """Find who a sentence names as its source, and remember it for the sentence after."""
+    """Find who a sentence names as its source."""
     quoted = quotations(text)
     outside = unquoted(text, quoted)
     lowered = lower_in_place(outside)
@@ -417,7 +449,6 @@ def read_attribution(text: str) -> Attribution:
     vague_subject = _VAGUE_SUBJECT.match(text)
     if verbs and not source_kind and vague_subject:
         source, source_kind = trimmed(text, vague_subject.span()), "vague"
-    _remember(text, (bool(verbs), source_kind))
     return Attribution(
         quoted,
         outside,

@@ -8,13 +8,14 @@ sentence names as its source comes from `classifiers.attribution`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from classifiers import lexicon
-from classifiers.attribution import CHECKABLE, Attribution, context_reading, read_attribution
+from classifiers.attribution import CHECKABLE, Attribution, read_attribution, source_name
 from classifiers.text import WORD, Span, continued_quote, spans, trimmed
 
-__all__ = ["FEATURE_NAMES", "Cues", "Span", "read_cues"]
+__all__ = ["FEATURE_NAMES", "Cues", "Span", "read_cues", "read_cues_in_order"]
 
 EVALUATIVE_SUBJECTIVITY = 0.6  # TextBlob scores at or above this mark judgements ("appalling")
 _UNKNOWN_WORD = (0, 0.0)
@@ -72,6 +73,57 @@ _DEFINITION_TRIGGERS = frozenset("means refers when where defined term word name
 _FUTURE_TRIGGERS = frozenset("will shall is are".split())
 _PRESENT_PERFECT_TRIGGERS = frozenset({"has", "have"})
 _NUMBER_TRIGGERS = frozenset("percent per million billion trillion dozen dozens hundred hundreds".split())
+
+
+#: The cue features, in the order of the model's columns; `Cues.counts` holds each of them.
+FEATURE_NAMES: tuple[str, ...] = (
+    "reporting_with_source",
+    "reporting_without_source",
+    "according_to",
+    "source_named",
+    "source_organisation",
+    "source_pronoun",
+    "source_vague",
+    "anonymous",
+    "vague_subject",
+    "agentless_passive",
+    "quote_marks",
+    "scare_quotes",
+    "starts_with_quote",
+    "quote_then_speaker",
+    "open_quote",
+    "context_open_quote",
+    "context_quotes",
+    "context_colon",
+    "context_attributed",
+    "context_vague",
+    "hedges",
+    "predictions",
+    "intensifiers",
+    "subjectivity_mean",
+    "subjectivity_max",
+    "first_second_person",
+    "call_to_action",
+    "question",
+    "exclamation",
+    "numbers",
+    "superlatives",
+    "dates",
+    "no_final_punctuation",
+    "dateline",
+    "timestamp",
+    "title_case",
+    "past_tense",
+    "proper_nouns",
+    "schedule",
+    "future",
+    "present_perfect",
+    "definition",
+    "first_word_lower_verb",
+    "judgement_in_past_report",
+    "judgement_in_present",
+    "first_person_past",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +237,39 @@ def _read_words(attribution: Attribution) -> _WordReading:
     return reading
 
 
+def read_cues_in_order(pairs: Iterable[Sequence[str]]) -> list[Cues]:
+    """Read the cues of each `(text, context)` pair of an article, in order.
+
+    A sentence's context is usually the sentence just read, whose attribution is
+    then passed on rather than read a second time.
+    """
+    found: list[Cues] = []
+    previous_text: str | None = None
+    previous: Attribution | None = None
+    for pair in pairs:
+        text, context = pair[0], pair[1]
+        attribution = read_attribution(text)
+        before = previous if context == previous_text else None
+        found.append(_read(text, context, attribution, before))
+        previous_text, previous = text, attribution
+    return found
+
+
 def read_cues(text: str, context: str = "") -> Cues:
     """Read the sourcing and opinion cues of `text`, given the sentence before it."""
-    attribution = read_attribution(text)
+    return _read(text, context, read_attribution(text), None)
+
+
+def _context_reading(context: str, attribution: Attribution | None) -> tuple[bool, str]:
+    """Return whether the sentence before attributes, and to what kind of source."""
+    if not context:
+        return False, ""
+    if attribution is None:
+        attribution = read_attribution(context)
+    return bool(attribution.verbs), attribution.source_kind
+
+
+def _read(text: str, context: str, attribution: Attribution, context_attribution: Attribution | None) -> Cues:
     outside, lowered, words = attribution.outside, attribution.lowered, attribution.words
     vocabulary, passive = attribution.vocabulary, attribution.passive
     verbs, source, source_kind = attribution.verbs, attribution.source, attribution.source_kind
@@ -219,7 +301,7 @@ def read_cues(text: str, context: str = "") -> Cues:
     quote_marks, open_quote = _quote_state(text)
     speech, scare = _quotations(text, attribution.quoted)
     context_marks, context_open = _quote_state(context)
-    context_attributes, context_kind = context_reading(context)
+    context_attributes, context_kind = _context_reading(context, context_attribution)
     stripped = text.strip()
     word_count = max(len(words), 1)
     counts = {
@@ -269,10 +351,15 @@ def read_cues(text: str, context: str = "") -> Cues:
             not vocabulary.isdisjoint(_DEFINITION_TRIGGERS) and bool(_DEFINITION.match(lowered))
         ),
         "first_word_lower_verb": float(bool(words) and words[0].group().lower() in lexicon.IMPERATIVES),
+        # A linear model weighs each cue alone; these pairs tell a vivid word in a report of
+        # past events, or an "I" telling a story, from a judgement or a view held now.
+        "judgement_in_past_report": subjectivity_max * reading.past,
+        "judgement_in_present": subjectivity_max * (not reading.past),
+        "first_person_past": float(reading.person) * reading.past,
     }
     return Cues(
         attribution=verbs,
-        source=source if source_kind in {"named", "organisation"} else None,
+        source=source_name(text, source) if source and source_kind in {"named", "organisation"} else None,
         source_kind=source_kind,
         vague=sorted(set(vague)),
         passive=sorted(passive),
@@ -280,6 +367,3 @@ def read_cues(text: str, context: str = "") -> Cues:
         facts=sorted(set(facts)),
         counts=counts,
     )
-
-
-FEATURE_NAMES: tuple[str, ...] = tuple(read_cues("He said it.").counts)

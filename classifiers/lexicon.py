@@ -20,7 +20,7 @@ threaten vow caution observe point underline highlight reiterate suggest believe
 express lament praise criticize criticise welcome dismiss reject question counter continue fear worry
 doubt think expect hope
 tell inform brief quote cite announce publish release detail outline signal share
-blame apologise apologize defend thank
+blame apologise apologize defend thank plead quip joke boast retort exclaim scoff muse
 """.split()
 
 _IRREGULAR = {
@@ -34,6 +34,8 @@ _IRREGULAR = {
     "reply": ["replied", "replies", "replying"],
     "admit": ["admitted", "admits", "admitting"],
     "criticize": ["criticized", "criticizes", "criticizing"],
+    "plead": ["pleaded", "pled", "pleads", "pleading"],
+    "quip": ["quipped", "quips", "quipping"],
 }
 
 
@@ -62,6 +64,38 @@ brief briefs
 #: Lower-case inflections of reporting verbs; matched case-sensitively so "States" is no verb.
 REPORTING_VERBS: frozenset[str] = (
     frozenset(form for base in _REPORTING_BASES for form in _inflect(base)) - NOUN_FORMS
+)
+
+#: Verbs that report only with something said after them ("revealed that", "released a
+#: statement"); with a thing after them they are what someone did ("Audi revealed a new
+#: model", "Police released video", "she testified before the committee").
+COMPLEMENT_VERBS: frozenset[str] = (
+    frozenset(
+        form
+        for base in "reveal release publish post share unveil detail outline testify disclose".split()
+        for form in _inflect(base)
+    )
+    - NOUN_FORMS
+)
+
+#: Things said or written that a verb of COMPLEMENT_VERBS may report: "released a statement".
+UTTERANCES = frozenset(
+    """
+statement statements letter letters message messages remarks comments note notes memo memos
+report reports findings results figures data estimate estimates forecast forecasts details
+plans plan post posts tweet tweets response account testimony transcript
+guidance warning warnings list survey poll
+""".split()
+)
+
+#: Records that speak for themselves as a source: "a new poll shows", "the footage shows".
+DOCUMENTS = frozenset(
+    """
+poll polls survey surveys study studies report reports data analysis analyses figures statistics
+numbers records documents document filing filings footage video videos recording recordings
+images photos messages texts emails tests test results research review audit census indictment
+affidavit complaint lawsuit transcript minutes logs
+""".split()
 )
 
 #: Phrases that attribute on their own, with the source after them.

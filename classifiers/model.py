@@ -24,8 +24,12 @@ BUNDLED_MODEL = pathlib.Path(__file__).parent / "models" / "sourcecheck.skops"
 #: that skops trusts by default.
 #: Loading refuses anything else, so a tampered file cannot run code.
 TRUSTED_TYPES: tuple[str, ...] = (
+    "classifiers.features.cue_feature_names",
     "classifiers.features.cue_matrix",
     "classifiers.features.sentence_texts",
+    "classifiers.features.structure_feature_names",
+    "classifiers.features.structure_matrix",
+    "classifiers.features.text_feature_name",
 )
 
 

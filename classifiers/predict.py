@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from classifiers.cues import Cues, Span
-from classifiers.features import cached_cues
+from classifiers.cues import Cues, Span, read_cues_in_order
+from classifiers.features import Item
 from classifiers.labels import ATTRIBUTED, OPINION, UNATTRIBUTED
 from classifiers.model import Model
 
@@ -68,18 +68,17 @@ def explain(label: str, text: str, cues: Cues, evidence: Sequence[Span]) -> str:
     return "A heading, scene-setting or common knowledge: nothing here needs a source."
 
 
-def classify(model: Model, pairs: Sequence[tuple[str, str]]) -> list[Prediction]:
-    """Label each `(text, context)` pair."""
-    if not pairs:
+def classify(model: Model, items: Sequence[Item]) -> list[Prediction]:
+    """Label each sentence: a `ModelInput`, or a `(text, context)` pair read as a paragraph."""
+    if not items:
         return []
-    probabilities = model.pipeline.predict_proba(list(pairs))
+    probabilities = model.pipeline.predict_proba(list(items))
     labels = [str(label) for label in model.pipeline.classes_]
     rows = probabilities.round(4).tolist()
     predictions = []
-    for pair, row, best in zip(pairs, rows, probabilities.argmax(axis=1).tolist(), strict=True):
-        text, context = pair[0], pair[1]
+    best_columns = probabilities.argmax(axis=1).tolist()
+    for item, cues, row, best in zip(items, read_cues_in_order(items), rows, best_columns, strict=True):
         label = labels[best]
-        cues = cached_cues(text, context)
         evidence = _evidence(label, cues)
         predictions.append(
             Prediction(
@@ -88,7 +87,7 @@ def classify(model: Model, pairs: Sequence[tuple[str, str]]) -> list[Prediction]
                 scores=dict(zip(labels, row, strict=True)),
                 cues=evidence,
                 source=cues.source if label == ATTRIBUTED else None,
-                reason=explain(label, text, cues, evidence),
+                reason=explain(label, item[0], cues, evidence),
             )
         )
     return predictions

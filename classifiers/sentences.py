@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import sentencex
 
+from classifiers.features import PARAGRAPH, ModelInput
+
 # sentencex ends a sentence inside initialisms such as "Sino-U.S." ("Sino-U." | "S. ties").
 _BROKEN_INITIALISM_END = re.compile(r"(?:^|[\s\-])(?:[A-Z]\.)+$")
 _INITIALISM_CONTINUATION = re.compile(r"^(?:[A-Z]\.)+[\s,;:)]")
@@ -22,6 +24,12 @@ class Sentence:
     end: int
     text: str
     context: str = ""
+    kind: str = PARAGRAPH  # the block it stands in, as the extractor names it
+
+    @property
+    def input(self) -> ModelInput:
+        """The sentence as the model reads it: its place in the article is its index."""
+        return ModelInput(self.text, self.context, self.kind, self.id)
 
 
 def _spans(paragraph: str, offset: int) -> Iterable[tuple[int, int]]:
@@ -55,21 +63,28 @@ def _merge_broken(spans: list[tuple[int, int]], text: str) -> list[tuple[int, in
     return merged
 
 
-def split_sentences(text: str, paragraph_spans: Iterable[tuple[int, int]] | None = None) -> list[Sentence]:
+def split_sentences(
+    text: str,
+    paragraph_spans: Iterable[tuple[int, int]] | None = None,
+    kinds: Iterable[str] | None = None,
+) -> list[Sentence]:
     """Split `text` into sentences, never across the given paragraph spans.
 
-    Without spans, blank lines separate paragraphs. Each sentence carries the
-    sentence before it as `context`, since "he added" needs its antecedent.
+    Without spans, blank lines separate paragraphs. `kinds` names the block of each
+    span (paragraph, heading, list_item, ...); each sentence carries its block's kind,
+    and the sentence before it as `context`, since "he added" needs its antecedent.
     """
     if paragraph_spans is None:
         paragraph_spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", text)]
-    spans: list[tuple[int, int]] = []
-    for start, end in paragraph_spans:
-        spans.extend(_merge_broken(list(_spans(text[start:end], start)), text))
+    block_spans = list(paragraph_spans)
+    block_kinds = list(kinds) if kinds is not None else [PARAGRAPH] * len(block_spans)
+    spans: list[tuple[int, int, str]] = []
+    for (start, end), kind in zip(block_spans, block_kinds, strict=True):
+        spans.extend((a, b, kind) for a, b in _merge_broken(list(_spans(text[start:end], start)), text))
     sentences: list[Sentence] = []
     previous = ""
-    for index, (start, end) in enumerate(spans):
+    for index, (start, end, kind) in enumerate(spans):
         sentence_text = text[start:end]
-        sentences.append(Sentence(index, start, end, sentence_text, previous))
+        sentences.append(Sentence(index, start, end, sentence_text, previous, kind))
         previous = sentence_text
     return sentences

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold, cross_val_predict
 
 from classifiers.evaluate import score
-from classifiers.features import build_pipeline
+from classifiers.features import build_pipeline, cue_digest, feature_names
 from classifiers.model import MODEL_NAME, save_model
 from classifiers.samples import TEST, TRAIN, load_split, samples_digest
 
@@ -48,18 +48,18 @@ def train(
     progress("validating samples")
     train_set = load_split(samples_dir, TRAIN)
     test_set = load_split(samples_dir, TEST)
-    pairs = [s.pair for s in train_set]
+    inputs = [s.input for s in train_set]
     labels = [s.label for s in train_set]
     groups = [s.origin or f"line-{i}" for i, s in enumerate(train_set)]
     progress("cross-validating")
     folds = min(CV_FOLDS, len(set(groups)))
     cv_probabilities = cross_val_predict(
-        build_pipeline(), pairs, labels, groups=groups, cv=GroupKFold(folds), method="predict_proba"
+        build_pipeline(), inputs, labels, groups=groups, cv=GroupKFold(folds), method="predict_proba"
     )
     progress("training")
-    pipeline = build_pipeline().fit(pairs, labels)
+    pipeline = build_pipeline().fit(inputs, labels)
     progress("scoring the held-out split")
-    test_probabilities = pipeline.predict_proba([s.pair for s in test_set])
+    test_probabilities = pipeline.predict_proba([s.input for s in test_set])
     card = {
         "name": MODEL_NAME,
         "version": MODEL_VERSION,
@@ -68,6 +68,8 @@ def train(
         "libraries": _library_versions(),
         "samples_digest": samples_digest(samples_dir),
         "samples": {"train": len(train_set), "test": len(test_set)},
+        "features": {**feature_names(), "total": len(pipeline["features"].get_feature_names_out())},
+        "cue_digest": cue_digest(inputs),
         "scores": {
             "cross_validation": _score(labels, pipeline.classes_, cv_probabilities),
             "test": _score([s.label for s in test_set], pipeline.classes_, test_probabilities),

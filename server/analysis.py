@@ -92,12 +92,14 @@ def analyze(html: str, url: str | None, model: Model, limits: Limits) -> dict[st
 
     article = _extract(html, url, limits, check_time)
     extracted = time.perf_counter()
-    sentences = split_sentences(article.text, [(block.start, block.end) for block in article.blocks])
-    pairs = [(sentence.text, sentence.context) for sentence in sentences]
+    sentences = split_sentences(
+        article.text, [(block.start, block.end) for block in article.blocks], [b.kind for b in article.blocks]
+    )
+    inputs = [sentence.input for sentence in sentences]
     predictions = []
-    for start in range(0, len(pairs), CLASSIFY_BATCH):
+    for start in range(0, len(inputs), CLASSIFY_BATCH):
         check_time()
-        predictions += classify(model, pairs[start : start + CLASSIFY_BATCH])
+        predictions += classify(model, inputs[start : start + CLASSIFY_BATCH])
     entries = [
         sentence_entry(article.text, sentence, prediction, limits.context_chars)
         for sentence, prediction in zip(sentences, predictions, strict=True)

@@ -155,7 +155,7 @@ def _train(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     model = _load(args.model)
     samples = list(read_jsonl(args.file))
-    predictions = classify(model, [sample.pair for sample in samples])
+    predictions = classify(model, [sample.input for sample in samples])
     scores = score([s.label for s in samples], [p.label for p in predictions], [p.score for p in predictions])
     if args.json:
         print(json.dumps(scores))

@@ -30,7 +30,7 @@ PAGES = ROOT / "samples" / "pages"
 def test_model_path(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """Train a model from the train split, so tests do not depend on the shipped file."""
     samples = load_split(SAMPLES, TRAIN)
-    pipeline = build_pipeline().fit([s.pair for s in samples], [s.label for s in samples])
+    pipeline = build_pipeline().fit([s.input for s in samples], [s.label for s in samples])
     path = tmp_path_factory.mktemp("model") / "test.skops"
     card = {"name": "test", "version": "test", "labels": list(pipeline.classes_), "samples_digest": "test"}
     save_model(pipeline, card, path)

@@ -299,3 +299,51 @@ def test_any_text_gives_every_feature_and_spans_inside_it(text, context):
     if cues.source:
         spans.append(cues.source)
     assert all(0 <= start < end <= len(text) for start, end in spans)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It allows him to say what he likes, the report said.",
+        "The alliance is strong enough to take on China without help, he said.",
+        "China could retaliate, Trump said.",
+    ],
+)
+def test_a_source_shown_to_a_reader_is_a_name_never_a_fragment(sentence):
+    cues = read_cues(sentence)
+    if cues.source is not None:
+        shown = sentence[cues.source[0] : cues.source[1]]
+        assert shown in {"the report", "Trump"}, shown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("“We would be North Dakota,” one user quipped.", "vague"),
+        ("The team will move, an insider told the outlet on Monday.", "vague"),
+        ("A spokeswoman for the airline said the flight was delayed.", "organisation"),
+        ("A new ABC News poll shows majority support for the plan.", "organisation"),
+        ("CBS DFW reports the man was sentenced to life in prison.", "named"),
+        ("At least 106 protesters died, according to reports received by Amnesty.", "organisation"),
+        ("Apple will ship it in May, according to industry sources cited by DigiTimes.", "vague"),
+    ],
+)
+def test_who_speaks_is_read_from_the_frame_not_from_said_alone(sentence, kind):
+    assert read_cues(sentence).source_kind == kind
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Audi has revealed the second production model in its e-tron range.",
+        "Police released dramatic video of the rescue.",
+        "She testified before the House Intelligence Committee on Friday.",
+    ],
+)
+def test_what_a_named_actor_did_is_not_a_report(sentence):
+    assert read_cues(sentence).attribution == []
+
+
+def test_a_thing_said_after_a_complement_verb_is_a_report():
+    cues = read_cues("The ministry released a statement saying the talks had failed.")
+    assert cues.source_kind == "organisation"

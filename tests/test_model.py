@@ -9,7 +9,9 @@ from classifiers.cues import read_cues
 from classifiers.labels import LABELS, OPINION, UNATTRIBUTED
 from classifiers.model import BUNDLED_MODEL, ModelError, card_path, load_model, save_model, untrusted_types
 from classifiers.predict import classify, explain
-from classifiers.samples import samples_digest
+from classifiers.cues import FEATURE_NAMES
+from classifiers.features import STRUCTURE_NAMES, cue_digest
+from classifiers.samples import TRAIN, load_split, samples_digest
 from tests.conftest import SAMPLES
 
 MAX_MODEL_BYTES = 20 * 1024 * 1024
@@ -20,6 +22,24 @@ def test_the_shipped_model_was_trained_from_the_current_samples():
     assert card["samples_digest"] == samples_digest(SAMPLES), (
         "samples/ changed since the model was trained: run `sourcecheck train`"
     )
+
+
+def test_the_cue_code_still_reads_the_samples_as_the_shipped_model_learned_them():
+    card = load_model(BUNDLED_MODEL).card
+    inputs = [sample.input for sample in load_split(SAMPLES, TRAIN)]
+    assert card["cue_digest"] == cue_digest(inputs), (
+        "classifiers/cues.py reads the samples differently from the shipped model: run `sourcecheck train`"
+    )
+
+
+def test_the_shipped_model_names_its_features():
+    model = load_model(BUNDLED_MODEL)
+    names = list(model.pipeline["features"].get_feature_names_out())
+    assert model.card["features"]["cues"] == list(FEATURE_NAMES)
+    assert model.card["features"]["structure"] == list(STRUCTURE_NAMES)
+    assert len(names) == model.card["features"]["total"]
+    assert [n.split("__", 1)[1] for n in names if n.startswith("cues__")] == list(FEATURE_NAMES)
+    assert "words__said" in names
 
 
 def test_the_shipped_model_is_small_trusted_and_carded():

@@ -21,7 +21,7 @@ def shipped():
 
 
 def _labels(model, samples):
-    return [p.label for p in classify(model, [s.pair for s in samples])]
+    return [p.label for p in classify(model, [s.input for s in samples])]
 
 
 def test_golden_pages_stay_above_their_floor(shipped):

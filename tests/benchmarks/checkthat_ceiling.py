@@ -58,7 +58,7 @@ def _with_embeddings(vectors: dict[str, np.ndarray], weight: float) -> Pipeline:
 
 def _scores(pipeline: Pipeline, held_out: list, benchmark: tuple[list, list]) -> str:
     truth = [s.label for s in held_out]
-    predicted = pipeline.predict([s.pair for s in held_out])
+    predicted = pipeline.predict([s.input for s in held_out])
     opinion_p, unattributed_p = precision_score(
         truth, predicted, labels=[OPINION, UNATTRIBUTED], average=None, zero_division=0
     )
@@ -93,7 +93,7 @@ def main() -> None:
         ("shipped pipeline", build_pipeline()),
         (f"with embeddings (weight {args.weight})", _with_embeddings(vectors, args.weight)),
     ):
-        pipeline.fit([s.pair for s in train], [s.label for s in train])
+        pipeline.fit([s.input for s in train], [s.label for s in train])
         print(f"{name}: {_scores(pipeline, held_out, (pairs, labels))}")
     batch = texts[:1000]
     started = time.process_time()
