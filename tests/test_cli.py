@@ -89,7 +89,9 @@ def test_classify_names_the_bad_line(run, tmp_path):
 
 
 def test_evaluate_json_reports_macro_f1(run):
-    status, out, _ = run("evaluate", "--json", str(SAMPLES / "test" / "rail-strike-drug-trial-antitrust-hard-mix.jsonl"))
+    status, out, _ = run(
+        "evaluate", "--json", str(SAMPLES / "test" / "rail-strike-drug-trial-antitrust-hard-mix.jsonl")
+    )
     assert status == 0
     scores = json.loads(out)
     assert 0 <= scores["macro_f1"] <= 1
@@ -99,7 +101,12 @@ def test_evaluate_json_reports_macro_f1(run):
 
 def test_evaluate_plots_the_confusion_matrix(run, tmp_path):
     plot = tmp_path / "matrix.png"
-    status, _, _ = run("evaluate", str(SAMPLES / "test" / "rail-strike-drug-trial-antitrust-hard-mix.jsonl"), "--plot", str(plot))
+    status, _, _ = run(
+        "evaluate",
+        str(SAMPLES / "test" / "rail-strike-drug-trial-antitrust-hard-mix.jsonl"),
+        "--plot",
+        str(plot),
+    )
     assert status == 0
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert plot.stat().st_size > 5000

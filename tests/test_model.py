@@ -5,12 +5,11 @@ import skops.io
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from classifiers.cues import read_cues
+from classifiers.cues import FEATURE_NAMES, read_cues
+from classifiers.features import STRUCTURE_NAMES, cue_digest
 from classifiers.labels import LABELS, OPINION, UNATTRIBUTED
 from classifiers.model import BUNDLED_MODEL, ModelError, card_path, load_model, save_model, untrusted_types
 from classifiers.predict import classify, explain
-from classifiers.cues import FEATURE_NAMES
-from classifiers.features import STRUCTURE_NAMES, cue_digest
 from classifiers.samples import TRAIN, load_split, samples_digest
 from tests.conftest import SAMPLES
 
