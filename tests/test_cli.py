@@ -88,10 +88,11 @@ def test_classify_names_the_bad_line(run, tmp_path):
     assert f"{path}:2:" in err
 
 
+HELD_OUT_FILE = SAMPLES / "test" / "rail-strike-drug-trial-antitrust-hard-mix.jsonl"
+
+
 def test_evaluate_json_reports_macro_f1(run):
-    status, out, _ = run(
-        "evaluate", "--json", str(SAMPLES / "test" / "rail-strike-drug-trial-antitrust-hard-mix.jsonl")
-    )
+    status, out, _ = run("evaluate", "--json", str(HELD_OUT_FILE))
     assert status == 0
     scores = json.loads(out)
     assert 0 <= scores["macro_f1"] <= 1
@@ -103,7 +104,7 @@ def test_evaluate_plots_the_confusion_matrix(run, tmp_path):
     plot = tmp_path / "matrix.png"
     status, _, _ = run(
         "evaluate",
-        str(SAMPLES / "test" / "rail-strike-drug-trial-antitrust-hard-mix.jsonl"),
+        str(HELD_OUT_FILE),
         "--plot",
         str(plot),
     )
