@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from classifiers import lexicon
 from classifiers.attribution import CHECKABLE, Attribution, read_attribution, source_name
@@ -237,7 +238,7 @@ def _read_words(attribution: Attribution) -> _WordReading:
     return reading
 
 
-def read_cues_in_order(pairs: Iterable[Sequence[str]]) -> list[Cues]:
+def read_cues_in_order(pairs: Iterable[Sequence[Any]]) -> list[Cues]:
     """Read the cues of each `(text, context)` pair of an article, in order.
 
     A sentence's context is usually the sentence just read, whose attribution is

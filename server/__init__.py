@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, jsonify
+from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -27,6 +28,14 @@ def _harden(response: Response) -> Response:
     return response
 
 
+def _json_provider(app: Flask) -> DefaultJSONProvider:
+    """Keep keys in the order the response builds them, and text as UTF-8, not escapes."""
+    provider = DefaultJSONProvider(app)
+    provider.sort_keys = False
+    provider.ensure_ascii = False
+    return provider
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then `SOURCECHECK_*` variables, then `test_config`; load the model once."""
     app = Flask(__name__)
@@ -34,8 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("SOURCECHECK")
     if test_config:
         app.config.from_mapping(test_config)
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+    app.json = _json_provider(app)
     app.extensions["sourcecheck.model"] = load_model(app.config["MODEL_PATH"])
     origins = [*EXTENSION_ORIGINS, *app.config["CORS_ORIGINS"]]
     CORS(app, resources={r"/api/*": {"origins": origins}}, vary_header=True)

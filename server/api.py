@@ -59,7 +59,7 @@ def _page(body: dict[str, Any]) -> tuple[str, str | None]:
     """Return the page's HTML and URL: sent by the client, or fetched when that is enabled."""
     url = _string_field(body, "url", required=False)
     fetch = current_app.config["ALLOW_URL_FETCH"] and "html" not in body and url is not None
-    if not fetch:
+    if not fetch or url is None:
         return _string_field(body, "html", required=True) or "", url
     try:
         return fetch_url(url), url

@@ -12,6 +12,7 @@ from importlib import metadata
 from typing import Any, TextIO
 
 from classifiers.evaluate import format_scores, score
+from classifiers.features import PARAGRAPH, ModelInput
 from classifiers.labels import FLAGGED, READER_NAMES
 from classifiers.model import BUNDLED_MODEL, Model, ModelError, load_model
 from classifiers.predict import classify
@@ -123,8 +124,11 @@ def _read_records(path: pathlib.Path) -> Iterable[tuple[int, dict[str, Any]]]:
 def _classify(args: argparse.Namespace) -> int:
     model = _load(args.model)
     records = [record for _, record in _read_records(args.file)]
-    pairs = [(record["text"], record.get("context") or "") for record in records]
-    for record, prediction in zip(records, classify(model, pairs), strict=True):
+    inputs = [
+        ModelInput(record["text"], record.get("context") or "", str(record.get("kind") or PARAGRAPH))
+        for record in records
+    ]
+    for record, prediction in zip(records, classify(model, inputs), strict=True):
         record["prediction"] = prediction.label
         record["scores"] = prediction.scores
         print(json.dumps(record, ensure_ascii=False))

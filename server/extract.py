@@ -288,12 +288,13 @@ def _walk(root: Tag, max_elements: int, check_time: Callable[[], None]) -> _Walk
         if name in _METADATA_TAGS:
             state.metadata.append(node)
             continue
-        if name == "html" and isinstance(node.get("lang"), str):
-            state.language = node["lang"].strip() or None
+        lang, when = node.get("lang"), node.get("datetime")
+        if name == "html" and isinstance(lang, str):
+            state.language = lang.strip() or None
         elif name == "h1" and state.first_heading is None:
             state.first_heading = node
-        elif name == "time" and state.first_time is None and isinstance(node.get("datetime"), str):
-            state.first_time = node["datetime"].strip() or None
+        elif name == "time" and state.first_time is None and isinstance(when, str):
+            state.first_time = when.strip() or None
         if _is_skipped(node):
             continue
         boilerplate = _looks_boilerplate(node)

@@ -54,7 +54,7 @@ def _check_destination(url: str, allowed: AddressCheck) -> None:
     except (OSError, ValueError) as error:
         raise FetchError(f"{url}: cannot resolve {parts.hostname} ({error})") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not allowed(address):
             raise FetchError(f"{url}: {parts.hostname} resolves to {address}, which is not a public address")
 

@@ -30,7 +30,7 @@ def problem_body(status: int, title: str, detail: str, slug: str | None = None) 
 
 
 def problem_response(body: dict[str, object], headers: dict[str, str] | None = None) -> Response:
-    response = Response(json.dumps(body), status=int(body["status"]), mimetype=PROBLEM_MEDIA_TYPE)
+    response = Response(json.dumps(body), status=int(str(body["status"])), mimetype=PROBLEM_MEDIA_TYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

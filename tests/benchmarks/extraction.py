@@ -19,6 +19,7 @@ import re
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
 from server.extract import extract_article
 
@@ -85,7 +86,7 @@ def load_pages(bench: pathlib.Path) -> list[tuple[str, str, str, str]]:
     return pages
 
 
-def run(extractor: Extractor, pages: list[tuple[str, str, str, str]]) -> dict[str, object]:
+def run(extractor: Extractor, pages: list[tuple[str, str, str, str]]) -> dict[str, Any]:
     precisions, recalls, times, per_page = [], [], [], []
     for page_id, url, html, truth in pages:
         started = time.perf_counter()

@@ -284,6 +284,7 @@ def main() -> None:
     parser.add_argument("--model", type=pathlib.Path, default=BUNDLED_MODEL)
     parser.add_argument("--min-score", type=float, default=None, help="display threshold to judge")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--sweep", action="store_true", help="also judge display thresholds 0.50 to 0.95")
     args = parser.parse_args()
     model = load_model(args.model)
     pages = load_pages(args.bench)
@@ -298,6 +299,14 @@ def main() -> None:
     print(f"{len(pages)} pages of {args.bench / 'news-dev'}, model {model.version}\n")
     for name, scores in results.items():
         _print(name.replace("_", " "), scores, min_score)
+    if args.sweep:
+        print("end to end, by display threshold: precision of the flags shown, flags per article")
+        for step in range(50, 100, 5):
+            shown = end_to_end(model, pages, step / 100)["shown"]
+            print(
+                f"  {step / 100:.2f}: precision {shown['precision']:.3f}, {shown['count']} flags, "
+                f"median {shown['per_article_median']} and mean {shown['per_article_mean']} per article"
+            )
 
 
 if __name__ == "__main__":
