@@ -306,9 +306,10 @@ def _read(text: str, context: str, attribution: Attribution, context_attribution
     stripped = text.strip()
     word_count = max(len(words), 1)
     counts = {
-        # A reporting verb attributes only when it has a subject a reader can check.
-        "reporting_with_source": float(len(verbs)) * (source_kind in CHECKABLE),
-        "reporting_without_source": float(len(verbs)) * (source_kind not in CHECKABLE),
+        # A reporting verb attributes only when it has a subject a reader can check. Whether
+        # there is one counts, not how many: a second verb is no weaker a source.
+        "reporting_with_source": float(bool(verbs) and source_kind in CHECKABLE),
+        "reporting_without_source": float(bool(verbs) and source_kind not in CHECKABLE),
         "according_to": float(any(text[start:end].lower() == "according to" for start, end in verbs)),
         "source_named": float(source_kind == "named"),
         "source_organisation": float(source_kind == "organisation"),

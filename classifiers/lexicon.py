@@ -67,12 +67,13 @@ REPORTING_VERBS: frozenset[str] = (
 )
 
 #: Verbs that report only with something said after them ("revealed that", "released a
-#: statement"); with a thing after them they are what someone did ("Audi revealed a new
-#: model", "Police released video", "she testified before the committee").
+#: statement", "agreed that"); with a thing after them they are what someone did ("Audi
+#: revealed a new model", "Police released video", "she testified before the committee",
+#: "they agreed to meet").
 COMPLEMENT_VERBS: frozenset[str] = (
     frozenset(
         form
-        for base in "reveal release publish post share unveil detail outline testify disclose".split()
+        for base in "reveal release publish post share unveil detail outline testify disclose agree".split()
         for form in _inflect(base)
     )
     - NOUN_FORMS

@@ -35,15 +35,14 @@ class Sample:
     cues: tuple[str, ...] = ()
     origin: str = ""
     kind: str = "paragraph"
-    position: int = 0  # its index among the sentences of its article (its origin) in the file
 
     @property
     def input(self) -> ModelInput:
         """The sentence as the model reads it."""
-        return ModelInput(self.text, self.context, self.kind, self.position)
+        return ModelInput(self.text, self.context, self.kind)
 
 
-def _check(record: object, where: str, position: int) -> Sample:
+def _check(record: object, where: str) -> Sample:
     if not isinstance(record, dict):
         raise SampleError(f"{where}: a sample must be a JSON object")
     text, label = record.get("text"), record.get("label")
@@ -69,16 +68,11 @@ def _check(record: object, where: str, position: int) -> Sample:
     kind = record.get("kind") or "paragraph"
     if kind not in KINDS:
         raise SampleError(f"{where}: 'kind' must be one of {', '.join(sorted(KINDS))}, not {kind!r}")
-    return Sample(text, label, context, source, tuple(cues), origin, kind, position)
+    return Sample(text, label, context, source, tuple(cues), origin, kind)
 
 
 def read_jsonl(path: pathlib.Path) -> Iterator[Sample]:
-    """Yield the samples of one file, raising `SampleError` at the first bad line.
-
-    Each sample's `position` counts the lines of its origin before it: the sentences of
-    an article follow each other in the file.
-    """
-    seen: dict[object, int] = {}
+    """Yield the samples of one file, raising `SampleError` at the first bad line."""
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -88,10 +82,7 @@ def read_jsonl(path: pathlib.Path) -> Iterator[Sample]:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 raise SampleError(f"{where}: not valid JSON ({error.msg})") from None
-            origin = record.get("origin") if isinstance(record, dict) else None
-            position = seen.get(origin, 0)
-            seen[origin] = position + 1
-            yield _check(record, where, position)
+            yield _check(record, where)
 
 
 def sample_files(samples_dir: pathlib.Path, split: str) -> list[pathlib.Path]:

@@ -28,8 +28,8 @@ class Sentence:
 
     @property
     def input(self) -> ModelInput:
-        """The sentence as the model reads it: its place in the article is its index."""
-        return ModelInput(self.text, self.context, self.kind, self.id)
+        """The sentence as the model reads it."""
+        return ModelInput(self.text, self.context, self.kind)
 
 
 def _spans(paragraph: str, offset: int) -> Iterable[tuple[int, int]]:

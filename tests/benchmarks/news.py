@@ -7,7 +7,7 @@ Reads `../shared/bench/news-dev/labels.jsonl` and the pages of
 prints two readings of the same sentences:
 
 - **classifier alone**: each agreed gold sentence, with the sentence before it as
-  context and its place on the page, straight into the model;
+  context, straight into the model (read as a paragraph: the gold has no block kinds);
 - **end to end**: each page's raw HTML through `analyze`, our sentences matched to
   the gold ones by their words; a gold sentence we lost (not extracted, or split so
   that no sentence of ours holds most of its words) counts as wrong.
@@ -158,12 +158,12 @@ def _is_shown(label: str, confidence: float, min_score: float) -> bool:
 
 
 def classifier_alone(model: Model, pages: Sequence[GoldPage], min_score: float) -> dict[str, Any]:
-    """Score the model on each agreed gold sentence, given its context and place on the page."""
+    """Score the model on each agreed gold sentence, given the sentence before it."""
     truth, predicted, confidence = [], [], []
     right = wrong = 0
     per_page = []
     for page in pages:
-        inputs = [ModelInput(s.text, s.context, position=s.index) for s in page.sentences]
+        inputs = [ModelInput(s.text, s.context) for s in page.sentences]
         shown_here = 0
         for sentence, prediction in zip(page.sentences, classify(model, inputs), strict=True):
             if sentence.label is None:
