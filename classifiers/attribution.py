@@ -121,6 +121,7 @@ _PHRASE_TRIGGERS = frozenset(
 )
 #: Nouns after "reports" that show it is the verb: "CBS News reports the man was ...".
 _CLAUSE_OPENERS = frozenset("the a an that this these his her their its for on".split())
+_SIDE_CLAUSE_OPENERS = frozenset("which whom".split())
 _COMPLEMENT_WINDOW = 4  # words after a complement verb in which what was said must start
 
 
@@ -347,7 +348,17 @@ def _reports(text: str, tokens: list[str], index: int, match: re.Match[str]) -> 
         return False  # "the claim", "Biden's crass promise", "spurious claims": nouns, not verbs
     if word in lexicon.COMPLEMENT_VERBS and not _says_something(text, tokens, index, match):
         return False  # "Audi revealed a new model", "she testified before the committee"
+    if _in_side_clause(text, match.start()):
+        return False  # "the lander, which Bezos announced in May, ...": the main claim is the writer's
     return word in lexicon.REPORTING_VERBS or _noun_form_is_verb(text, tokens, index, match)
+
+
+def _in_side_clause(text: str, verb_start: int) -> bool:
+    """Whether a verb stands in a relative clause ("the lander, which Bezos announced in May"):
+    it sources that clause, not the sentence."""
+    window_start = max(0, verb_start - 100)
+    breaks = list(_CLAUSE_BREAK.finditer(lower_in_place(text[window_start:verb_start])))
+    return bool(breaks) and breaks[-1].group() in _SIDE_CLAUSE_OPENERS
 
 
 def _says_something(text: str, tokens: list[str], index: int, match: re.Match[str]) -> bool:

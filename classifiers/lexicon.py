@@ -132,7 +132,8 @@ bankers economists strategists consultants specialists professionals veterans fa
 progressives liberals conservatives leftists socialists nationalists populists
 unions neighbours neighbors developers landlords tenants shopkeepers retailers shoppers commuters
 motorists passengers consumers customers borrowers savers students pupils patients astronomers
-challengers groups
+challengers groups settlers protesters demonstrators villagers eyewitnesses eyewitness survivors
+relatives families accounts polls surveys studies
 """.split()
 )
 

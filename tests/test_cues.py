@@ -347,3 +347,20 @@ def test_what_a_named_actor_did_is_not_a_report(sentence):
 def test_a_thing_said_after_a_complement_verb_is_a_report():
     cues = read_cues("The ministry released a statement saying the talks had failed.")
     assert cues.source_kind == "organisation"
+
+
+def test_a_verb_in_a_relative_clause_sources_that_clause_not_the_sentence():
+    sentence = "The lander is based on its Blue Moon vehicle, which the company's founder announced in May."
+    assert read_cues(sentence).attribution == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Polls show that the governor is almost back to where he was.",
+        "According to eyewitness accounts, snipers fired into the crowd.",
+        "Israeli settlers said the change paved the way for annexation.",
+    ],
+)
+def test_unnamed_polls_witnesses_and_groups_are_vague(sentence):
+    assert read_cues(sentence).source_kind == "vague"
