@@ -26,6 +26,8 @@ BUNDLED_MODEL = pathlib.Path(__file__).parent / "models" / "sourcecheck.skops"
 TRUSTED_TYPES: tuple[str, ...] = (
     "classifiers.features.cue_feature_names",
     "classifiers.features.cue_matrix",
+    "classifiers.features.embedding_feature_names",
+    "classifiers.features.sentence_embeddings",
     "classifiers.features.sentence_texts",
     "classifiers.features.structure_feature_names",
     "classifiers.features.structure_matrix",

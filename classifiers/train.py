@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import GroupKFold, cross_val_predict
 
+from classifiers import encoder
 from classifiers.evaluate import score
 from classifiers.features import build_pipeline, cue_digest, feature_names
 from classifiers.model import MODEL_NAME, save_model
@@ -19,7 +20,7 @@ from classifiers.samples import TEST, TRAIN, load_split, samples_digest
 
 MODEL_VERSION = "0.1.0"
 CV_FOLDS = 5  # grouped by origin, so sentences of one article never sit on both sides
-_LIBRARIES = ("scikit-learn", "numpy", "scipy", "skops", "textblob", "sentencex")
+_LIBRARIES = ("scikit-learn", "numpy", "scipy", "skops", "textblob", "sentencex", "onnxruntime", "tokenizers")
 
 Progress = Callable[[str], None]
 #: The steps `train` reports, in order, so a caller can size a progress bar.
@@ -70,6 +71,7 @@ def train(
         "samples": {"train": len(train_set), "test": len(test_set)},
         "features": {**feature_names(), "total": len(pipeline["features"].get_feature_names_out())},
         "cue_digest": cue_digest(inputs),
+        "encoder": {"file": encoder.MODEL_PATH.name, "sha256": encoder.model_digest()},
         "scores": {
             "cross_validation": _score(labels, pipeline.classes_, cv_probabilities),
             "test": _score([s.label for s in test_set], pipeline.classes_, test_probabilities),

@@ -5,6 +5,7 @@ import skops.io
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from classifiers import encoder
 from classifiers.cues import FEATURE_NAMES, read_cues
 from classifiers.features import STRUCTURE_NAMES, cue_digest
 from classifiers.labels import LABELS, OPINION, UNATTRIBUTED
@@ -29,6 +30,11 @@ def test_the_cue_code_still_reads_the_samples_as_the_shipped_model_learned_them(
     assert card["cue_digest"] == cue_digest(inputs), (
         "classifiers/cues.py reads the samples differently from the shipped model: run `sourcecheck train`"
     )
+
+
+def test_the_shipped_model_was_trained_on_the_shipped_encoder():
+    card = load_model(BUNDLED_MODEL).card
+    assert card["encoder"] == {"file": encoder.MODEL_PATH.name, "sha256": encoder.model_digest()}
 
 
 def test_the_shipped_model_names_its_features():
