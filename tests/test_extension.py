@@ -14,6 +14,7 @@ import pytest
 import requests
 from playwright.sync_api import sync_playwright
 
+from tests.benchmarks.news import default_min_score
 from tests.conftest import ROOT, free_port, page_html, running_api
 
 EXTENSION = ROOT / "extension"
@@ -118,7 +119,7 @@ def test_check_tab_marks_the_flagged_sentences_of_the_seed_blog(browser, pages_u
     expected = [
         s["id"]
         for s in analysis["sentences"]
-        if s["label"] in {"unattributed", "opinion"} and s["score"] >= 0.5
+        if s["label"] in {"unattributed", "opinion"} and s["score"] >= default_min_score()
     ]
     assert [s["id"] for s in result["flagged"]] == expected
     assert result["placed"] == len(result["flagged"]) >= 3
