@@ -286,6 +286,14 @@ def build_graph(weights: Mapping[str, np.ndarray]):  # -> onnx.ModelProto
         weight = g.const(tag + "_W", w[name + ".weight"].T)  # [in, out] so that h @ W
         return g.op("Add", [g.op("MatMul", [h, weight]), g.const(tag + "_b", w[name + ".bias"])])
 
+    def add_and_norm(h: str, residual: str, tag: str, name: str) -> str:
+        """The residual connection and LayerNorm that close each half of a BERT layer."""
+        gain = g.const(tag + "_ln_w", w[name + ".LayerNorm.weight"])
+        shift = g.const(tag + "_ln_b", w[name + ".LayerNorm.bias"])
+        return g.op(
+            "LayerNormalization", [g.op("Add", [h, residual]), gain, shift], axis=-1, epsilon=LAYER_NORM_EPS
+        )
+
     for i in range(LAYERS):
         p = f"encoder.layer.{i}."
 
@@ -300,29 +308,13 @@ def build_graph(weights: Mapping[str, np.ndarray]):  # -> onnx.ModelProto
         probs = g.op("Softmax", [scores], axis=-1)
         context = g.op("Transpose", [g.op("MatMul", [probs, v])], perm=[0, 2, 1, 3])
         context = g.op("Reshape", [context, merge_heads])
-        x = g.op(
-            "LayerNormalization",
-            [
-                g.op("Add", [x, dense(context, p + "attention.output.dense")]),
-                g.const(f"l{i}_attn_ln_w", w[p + "attention.output.LayerNorm.weight"]),
-                g.const(f"l{i}_attn_ln_b", w[p + "attention.output.LayerNorm.bias"]),
-            ],
-            axis=-1,
-            epsilon=LAYER_NORM_EPS,
+        x = add_and_norm(
+            x, dense(context, p + "attention.output.dense"), f"l{i}_attn", p + "attention.output"
         )
         inner = dense(x, p + "intermediate.dense")
         erf = g.op("Erf", [g.op("Mul", [inner, inv_sqrt2])])
         inner = g.op("Mul", [g.op("Mul", [inner, f_half]), g.op("Add", [erf, f_one])])
-        x = g.op(
-            "LayerNormalization",
-            [
-                g.op("Add", [x, dense(inner, p + "output.dense")]),
-                g.const(f"l{i}_out_ln_w", w[p + "output.LayerNorm.weight"]),
-                g.const(f"l{i}_out_ln_b", w[p + "output.LayerNorm.bias"]),
-            ],
-            axis=-1,
-            epsilon=LAYER_NORM_EPS,
-        )
+        x = add_and_norm(x, dense(inner, p + "output.dense"), f"l{i}_out", p + "output")
 
     # Mean over the real tokens, then unit length.
     mask3 = g.op("Unsqueeze", [mask_f, g.const("c_axis2", np.array([2], i64))])
