@@ -51,8 +51,11 @@ _ATTRIBUTING_PHRASE = re.compile(
 _IMPERSONAL_VERB = "(?:" + "|".join(lexicon.IMPERSONAL_VERBS) + ")"
 # Patterns without re.IGNORECASE run on lower-cased text (`lower_in_place`).
 _AGENTLESS_PASSIVE = re.compile(
-    r"\b(?:(?:is|are|was|were|been|being|be)\s+(?:widely\s+|generally\s+|largely\s+|also\s+|now\s+|long\s+)?"
-    r"|,\s*(?:widely\s+|long\s+)?)" + _IMPERSONAL_VERB + r"\s+(?:to|as|that|by\s+(?:many|some|most))\b"
+    r"\b(?:is|are|was|were|been|being|be)\s+(?:widely\s+|generally\s+|largely\s+|also\s+|now\s+|long\s+)?"
+    + _IMPERSONAL_VERB
+    + r"\s+(?:to|as|that|by\s+(?:many|some|most))\b"
+    # "The call, believed to be the first": a participle; "X, who ..., suggested that" is a verb.
+    r"|,\s*(?:widely\s+|long\s+)?" + _IMPERSONAL_VERB + r"\s+(?:to|as|by\s+(?:many|some|most))\b"
     r"|\b" + _IMPERSONAL_VERB + r"\s+to\s+(?:be|have)\b"
     r"|\b(?:widely\s+|well\s+|long\s+)?(?:known|seen|regarded|viewed|considered)\s+(?:for|as)\b",
 )
@@ -246,7 +249,8 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
     if lowered[0] in _INDEFINITE and not (len(lowered) > 1 and lowered[1] == "of"):
         if any(t.startswith("spokes") for t in lowered):
             return "organisation"  # "a spokeswoman for the airline": a named body on the record
-        if lowered[-1] in _INDIVIDUALS or not any(t[0].isupper() for t in tokens[1:]):
+        record = any(t in lexicon.DOCUMENTS for t in lowered)  # "a new study reports"
+        if lowered[-1] in _INDIVIDUALS or not (record or any(t[0].isupper() for t in tokens[1:])):
             return "vague"  # "A White House official said", "one user quipped": anonymous individuals
     if lowered[0] in _NOBODY or any(t in lexicon.FIRST_SECOND_PERSON for t in lowered):
         return ""  # "Nobody believes", "Let us hope", "I think": no source, or the writer

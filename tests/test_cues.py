@@ -364,3 +364,16 @@ def test_a_verb_in_a_relative_clause_sources_that_clause_not_the_sentence():
 )
 def test_unnamed_polls_witnesses_and_groups_are_vague(sentence):
     assert read_cues(sentence).source_kind == "vague"
+
+
+def test_a_verb_after_an_aside_is_active_not_an_agentless_passive():
+    sentence = "Dr. Ronny Jackson, who was then the president's physician, suggested that he change his diet."
+    cues = read_cues(sentence)
+    assert cues.passive == [] and cues.source_kind == "named"
+
+
+def test_an_unnamed_study_still_speaks_as_a_record():
+    assert (
+        read_cues("Water vapour was seen for the first time, a new study reports.").source_kind
+        == "organisation"
+    )
