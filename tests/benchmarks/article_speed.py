@@ -22,10 +22,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from classifiers.model import BUNDLED_MODEL, load_model  # noqa: E402
-from server.analysis import Limits, analyze  # noqa: E402
-from tests.benchmarks.news import DEFAULT_BENCH, load_pages  # noqa: E402
-
-LIMITS = Limits(max_elements=200_000, max_text_chars=400_000, time_limit_seconds=60, context_chars=32)
+from server.analysis import analyze  # noqa: E402
+from tests.benchmarks.news import DEFAULT_BENCH, LIMITS, load_pages  # noqa: E402
 
 
 def _percentile(values: list[float], share: float) -> float:

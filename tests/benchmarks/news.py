@@ -45,7 +45,7 @@ DEFAULT_BENCH = pathlib.Path(os.environ.get("SOURCECHECK_BENCH", ROOT.parent / "
 LOST = "(lost)"  # what end to end "predicts" for a gold sentence it did not keep whole
 _TOKEN = re.compile(r"\w+")
 _DEFAULT_MIN_SCORE = re.compile(r"minScore:\s*([0-9.]+)")
-_LIMITS = Limits(max_elements=200_000, max_text_chars=400_000, time_limit_seconds=120, context_chars=32)
+LIMITS = Limits(max_elements=200_000, max_text_chars=400_000, time_limit_seconds=120, context_chars=32)
 
 
 def default_min_score() -> float:
@@ -234,7 +234,7 @@ def end_to_end(model: Model, pages: Sequence[GoldPage], min_score: float) -> dic
     per_page = []
     for page in pages:
         try:
-            response = analyze(page.html, page.url, model, _LIMITS)
+            response = analyze(page.html, page.url, model, LIMITS)
             ours, text = response["sentences"], response["article"]["text"]
         except Exception:  # noqa: BLE001 - a page we cannot read loses every sentence
             ours, text = [], ""
