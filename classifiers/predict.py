@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from classifiers.cues import Cues, Span, read_cues_in_order
-from classifiers.features import Item
+from classifiers.features import Item, as_input
 from classifiers.labels import ATTRIBUTED, OPINION, UNATTRIBUTED
 from classifiers.model import Model
 
@@ -72,12 +72,16 @@ def classify(model: Model, items: Sequence[Item]) -> list[Prediction]:
     """Label each sentence: a `ModelInput`, or a `(text, context)` pair read as a paragraph."""
     if not items:
         return []
-    probabilities = model.pipeline.predict_proba(list(items))
+    inputs = [as_input(item) for item in items]
+    all_cues = read_cues_in_order(inputs)
+    probabilities = model.pipeline.predict_proba(
+        [item._replace(cues=cues) for item, cues in zip(inputs, all_cues, strict=True)]
+    )
     labels = [str(label) for label in model.pipeline.classes_]
     rows = probabilities.round(4).tolist()
     predictions = []
     best_columns = probabilities.argmax(axis=1).tolist()
-    for item, cues, row, best in zip(items, read_cues_in_order(items), rows, best_columns, strict=True):
+    for item, cues, row, best in zip(inputs, all_cues, rows, best_columns, strict=True):
         label = labels[best]
         evidence = _evidence(label, cues)
         predictions.append(
@@ -87,7 +91,7 @@ def classify(model: Model, items: Sequence[Item]) -> list[Prediction]:
                 scores=dict(zip(labels, row, strict=True)),
                 cues=evidence,
                 source=cues.source if label == ATTRIBUTED else None,
-                reason=explain(label, item[0], cues, evidence),
+                reason=explain(label, item.text, cues, evidence),
             )
         )
     return predictions

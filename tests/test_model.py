@@ -1,13 +1,14 @@
 import os
 
+import numpy as np
 import pytest
 import skops.io
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from classifiers import encoder
-from classifiers.cues import FEATURE_NAMES, read_cues
-from classifiers.features import STRUCTURE_NAMES, cue_digest
+from classifiers.cues import FEATURE_NAMES, read_cues, read_cues_in_order
+from classifiers.features import STRUCTURE_NAMES, cue_digest, cue_matrix
 from classifiers.labels import LABELS, OPINION, UNATTRIBUTED
 from classifiers.model import BUNDLED_MODEL, ModelError, card_path, load_model, save_model, untrusted_types
 from classifiers.predict import classify, explain
@@ -104,3 +105,13 @@ def test_an_unsourced_figure_is_quoted_whole_in_the_reason():
     cues = read_cues(text)
     reason = explain(UNATTRIBUTED, text, cues, sorted(cues.facts))
     assert "“4.1%”" in reason and "“4”" not in reason
+
+
+def test_cues_an_input_carries_are_the_ones_the_model_reads():
+    inputs = [sample.input for sample in load_split(SAMPLES, TRAIN)[:40]]
+    read = read_cues_in_order(inputs)
+    carried = [item._replace(cues=cues) for item, cues in zip(inputs, read, strict=True)]
+    assert (cue_matrix(carried) == cue_matrix(inputs)).all()
+    # Cues of other sentences are taken as given, not read again from the text.
+    shifted = [item._replace(cues=cues) for item, cues in zip(inputs, read[1:] + read[:1], strict=True)]
+    assert (cue_matrix(shifted) == np.roll(cue_matrix(inputs), -1, axis=0)).all()
