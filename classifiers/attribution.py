@@ -137,6 +137,10 @@ def _is_passive(tokens: list[str], index: int) -> bool:
     )
 
 
+#: How far before "show" or "find" a record may stand and still be its subject.
+_RECORD_SUBJECT_WORDS = 6
+
+
 def _noun_form_is_verb(text: str, tokens: list[str], index: int, match: re.Match[str]) -> bool:
     """Tell the verb in "the ministry reports that", "..., Politico reports." or "..., reports NPR."
     from the noun."""
@@ -145,8 +149,9 @@ def _noun_form_is_verb(text: str, tokens: list[str], index: int, match: re.Match
         return False  # "the report", "Biden's promise that ..."
     if _THAT_AFTER.match(text, match.end()):
         return True
-    if before in lexicon.DOCUMENTS and tokens[index] in {"show", "shows", "finds", "find"}:
-        return True  # "A new poll shows", "surveillance video shows"
+    subject = (token.lower() for token in tokens[max(0, index - _RECORD_SUBJECT_WORDS) : index])
+    if tokens[index] in {"show", "shows", "finds", "find"} and any(t in lexicon.DOCUMENTS for t in subject):
+        return True  # "A new poll shows", "Data from the Census Bureau show"
     following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
     if tokens[index] == "reports" and tokens[index - 1][0].isupper() and following in _CLAUSE_OPENERS:
         return True  # "CBS DFW reports the man ...", "As Emily Feng reports for NPR"
@@ -256,6 +261,8 @@ def _source_kind(phrase: str, at_sentence_start: bool) -> str:
         return ""  # "Nobody believes", "Let us hope", "I think": no source, or the writer
     if len(tokens) <= 2 and lowered[-1] in lexicon.PRONOUNS:
         return "pronoun"
+    if len(tokens) == 2 and lowered[0] == "the" and lowered[1].removesuffix("s") in _INDIVIDUALS:
+        return "pronoun"  # "the insider added", "the expert warned": the person just quoted
     if len(tokens) <= 3 and lowered[0] in _POSSESSIVES:
         return "pronoun"  # "its makers said", "her lawyer said": a back-reference
     vague_words = [t in lexicon.VAGUE_SOURCES for t in lowered]

@@ -275,6 +275,9 @@ def _read(text: str, context: str, attribution: Attribution, context_attribution
     vocabulary, passive = attribution.vocabulary, attribution.passive
     verbs, source, source_kind = attribution.verbs, attribution.source, attribution.source_kind
     vague_subject = attribution.vague_subject
+    context_attributes, context_kind = _context_reading(context, context_attribution)
+    if source_kind == "pronoun" and context_kind == "vague":
+        source_kind = "vague"  # "an insider told the outlet. ... the insider added": still anonymous
     anonymous = spans(_ANONYMOUS, text, vocabulary, _ANONYMOUS_TRIGGERS)
     vague = list(anonymous)
     if vague_subject:
@@ -302,7 +305,6 @@ def _read(text: str, context: str, attribution: Attribution, context_attribution
     quote_marks, open_quote = _quote_state(text)
     speech, scare = _quotations(text, attribution.quoted)
     context_marks, context_open = _quote_state(context)
-    context_attributes, context_kind = _context_reading(context, context_attribution)
     stripped = text.strip()
     word_count = max(len(words), 1)
     counts = {

@@ -323,6 +323,8 @@ def test_a_source_shown_to_a_reader_is_a_name_never_a_fragment(sentence):
         ("The team will move, an insider told the outlet on Monday.", "vague"),
         ("A spokeswoman for the airline said the flight was delayed.", "organisation"),
         ("A new ABC News poll shows majority support for the plan.", "organisation"),
+        ("Data from the Census Bureau show the population grew.", "organisation"),
+        ("The Broadway show finds its feet in the second act.", ""),
         ("CBS DFW reports the man was sentenced to life in prison.", "named"),
         ("At least 106 protesters died, according to reports received by Amnesty.", "organisation"),
         ("Apple will ship it in May, according to industry sources cited by DigiTimes.", "vague"),
@@ -377,3 +379,21 @@ def test_an_unnamed_study_still_speaks_as_a_record():
         read_cues("Water vapour was seen for the first time, a new study reports.").source_kind
         == "organisation"
     )
+
+
+ANONYMOUS_LEAD = "“It is over,” an insider told the outlet on Monday."
+NAMED_LEAD = "“It is over,” said Professor Jane Lowe of Oxford."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "context", "kind"),
+    [
+        ("“He is furious,” the insider added.", ANONYMOUS_LEAD, "vague"),
+        ("“He is furious,” he added.", "“Over,” an official said on condition of anonymity.", "vague"),
+        ("“The risk is real,” the expert warned.", NAMED_LEAD, "pronoun"),
+        ("“The risk is real,” he added.", NAMED_LEAD, "pronoun"),
+        ("The ministry said it would appeal.", ANONYMOUS_LEAD, "organisation"),
+    ],
+)
+def test_a_back_reference_is_as_checkable_as_the_source_it_points_to(sentence, context, kind):
+    assert read_cues(sentence, context).source_kind == kind
