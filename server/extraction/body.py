@@ -1,0 +1,131 @@
+"""Choose the container that holds the story, and the blocks of it that are story.
+
+Blocks vote for the containers above them, as Readability's scoring does: a
+paragraph of prose gives points to its container, half to the one above, a
+third to the next. The best container is kept with its strong siblings and
+strong containers nearby; then the line rules of
+`server.extraction.boilerplate` drop what is left of boilerplate.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from server.extraction.boilerplate import MAX_LINK_DENSITY, is_lead_in, line_rule
+from server.extraction.walk import HEADING, Container, RawBlock
+
+log = logging.getLogger(__name__)
+
+MIN_SCORING_CHARS = 25  # shorter blocks (captions, labels) do not vote for a container
+BOILERPLATE_VOTE = 0.25  # a paragraph inside a "related" or "share" box votes a quarter
+SIBLING_SHARE = 0.2  # a sibling container scoring this share of the best one is kept too
+ISLAND_SHARE = 0.4  # another container of prose this strong, near the best one, is story too
+ISLAND_MAX_LEVELS = 5  # "near": their common ancestor is at most this far above the best one
+LOGGED_CONTAINERS = 8  # the debug log names this many runners-up
+
+
+def container_scores(blocks: list[RawBlock]) -> dict[Container, float]:
+    """Return each container's score from the blocks of prose inside it."""
+    scores: dict[Container, float] = defaultdict(float)
+    for block in blocks:
+        if block.kind == HEADING or len(block.text) < MIN_SCORING_CHARS:
+            continue
+        if block.link_chars / len(block.text) > MAX_LINK_DENSITY:
+            continue
+        points = 1 + block.text.count(",") + min(len(block.text) / 100, 3)
+        if block.container.under_boilerplate:
+            points *= BOILERPLATE_VOTE
+        # The block's container gets full points, the one above it half, the next a third.
+        for depth, container in zip(range(3), block.container.lineage(), strict=False):
+            scores[container] += points / (1 + depth)
+    return scores
+
+
+def _distance_to_common_ancestor(a: Container, b: Container) -> int:
+    """Return how many levels above `a` the nearest container holding both lies."""
+    around_b = set(b.lineage())
+    for steps, node in enumerate(a.lineage()):
+        if node in around_b:
+            return steps
+    return a.depth + 1
+
+
+def select(blocks: list[RawBlock], containers: list[Container]) -> list[RawBlock]:
+    """Keep the best-scoring container, its strong siblings, and strong containers nearby.
+
+    Stories split by figures or ads into several wrappers leave more than one
+    container of prose; those that score well and share an ancestor close to the
+    best one are kept too.
+    """
+    scores = container_scores(blocks)
+    if not scores:
+        log.debug("no block of prose to score: no article")
+        return []
+    best = max(scores, key=scores.__getitem__)
+    keep = {best}
+    if best.parent is not None:
+        threshold = scores[best] * SIBLING_SHARE
+        keep.update(c for c in containers if c.parent is best.parent and scores.get(c, 0) >= threshold)
+    around_best = set(best.lineage())
+    for container, value in scores.items():
+        if (
+            value >= scores[best] * ISLAND_SHARE
+            and not container.under_boilerplate
+            and container not in around_best
+            and _distance_to_common_ancestor(best, container) <= ISLAND_MAX_LEVELS
+        ):
+            keep.add(container)
+    if log.isEnabledFor(logging.DEBUG):
+        _log_choice(scores, best, keep)
+    return [block for block in blocks if _kept(block.container, keep)]
+
+
+def _log_choice(scores: dict[Container, float], best: Container, keep: set[Container]) -> None:
+    log.debug("body: %s won with %.1f points", best.label(), scores[best])
+    for container in keep - {best}:
+        relation = "sibling of the winner" if container.parent is best.parent else "prose island near it"
+        log.debug("body: %s kept too, %.1f points, %s", container.label(), scores[container], relation)
+    around_best = set(best.lineage())
+    losers = sorted(
+        (c for c in scores if c not in keep and c not in around_best), key=scores.__getitem__, reverse=True
+    )
+    for container in losers[:LOGGED_CONTAINERS]:
+        why = "under a boilerplate wrapper" if container.under_boilerplate else "scored too low"
+        log.debug("body: %s lost with %.1f points: %s", container.label(), scores[container], why)
+
+
+def _kept(container: Container, keep: set[Container]) -> bool:
+    """Return whether a block's container lies in a kept one with no boilerplate in between."""
+    for node in container.lineage():
+        if node in keep:
+            return True
+        if node.boilerplate:
+            return False
+    return False
+
+
+def _repeats(heading: RawBlock, title: str) -> bool:
+    if heading.text.strip().lower() != title:
+        return False
+    log.debug("dropped (repeats the title): %.80r", heading.text)
+    return True
+
+
+def clean(blocks: list[RawBlock], title: str | None, byline: str | None) -> list[RawBlock]:
+    """Drop the chosen body's boilerplate lines, the repeated title and trailing labels."""
+    kept = []
+    for block in blocks:
+        rule = line_rule(block.text, block.link_chars, byline)
+        if rule is None:
+            kept.append(block)
+        elif log.isEnabledFor(logging.DEBUG):
+            log.debug("dropped (%s): %.80r", rule, block.text)
+    if title:
+        wanted = title.strip().lower()
+        kept = [b for b in kept if not (b.kind == HEADING and _repeats(b, wanted))]
+    # A short lead-in ("Related coverage:") or heading with nothing of the story after it is a label.
+    while kept and (kept[-1].kind == HEADING or is_lead_in(kept[-1].text)):
+        log.debug("dropped (label with nothing after it): %.80r", kept[-1].text)
+        kept.pop()
+    return kept

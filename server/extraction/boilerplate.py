@@ -1,0 +1,123 @@
+"""Rules that mark an element or a line of text as not part of the story.
+
+Element rules read how a page is built (class and id words, hidden markers,
+ARIA roles); line rules read the text of one block (share prompts, credits,
+bare timestamps). `server.extraction.body` applies them after choosing the body.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+
+from bs4 import Tag
+
+log = logging.getLogger(__name__)
+
+SKIPPED_TAGS = frozenset(
+    """
+script style noscript template svg canvas iframe object embed form button input select
+textarea nav footer aside header figcaption dialog menu map audio video picture source
+noembed
+""".split()
+)
+_SKIPPED_ROLES = frozenset(
+    "navigation banner contentinfo complementary dialog alert search menu menubar toolbar".split()
+)
+_BOILERPLATE_ATTR = re.compile(
+    r"comment|share|sharing|social|related|popular|recommend|most-?read|trending|sidebar"
+    r"|newsletter|subscri|sign-?up|cookie|consent|advert|(?:^|[-_\s])ads?(?:$|[-_\s])|promo|sponsor"
+    r"|footer|masthead|(?:^|[-_\s])nav|menu|breadcrumb|byline|author|caption|credit|(?:^|[-_\s])tags?"
+    r"(?:$|[-_\s])|pagination|pager|toolbar|outbrain|taboola|disqus|modal|popup|overlay|skip-?link"
+    r"|sr-only|visually-hidden|print-only|read-?more|more-?stories|also-?read|signup|paywall",
+    re.IGNORECASE,
+)
+_NEVER_BOILERPLATE = frozenset({"html", "body", "main", "article"})
+_CONTENT_ATTR = re.compile(r"article|body|content|entry|main|story|post-?text|column", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BOILERPLATE_LINE = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?: content)?|comments?(?: \(\d+\))?|\d+ comments?"
+    r"|share(?: this(?: article| story)?)?(?: on \w+)?|related(?: coverage| articles?| stories| content"
+    r"| posts| links)?|read (?:more|next)|see also|more from .{0,40}|popular posts from this blog"
+    r"|(?:most )?(?:popular|read|viewed|shared)(?: now| this week| stories| articles)?|recommended"
+    r"(?: for you| stories| articles)?|trending(?: now)?|you (?:may|might) also like|sign up .{0,60}"
+    r"|subscribe .{0,60}|follow us .{0,40}|(?:photo|image|picture|credit)s?(?: credit)?:? .{0,80}"
+    r"|skip to (?:main )?content|back to top|print|email|loading\W*|(?:previous|next)(?: article| post)?"
+    r"|tags?:.{0,120}|filed under:?.{0,120}|copyright .{0,120}|©.{0,120}|all rights reserved.{0,60})[.:!]?$",
+    re.IGNORECASE,
+)
+_PROMO_LINE = re.compile(
+    r"\b(?:sign up (?:for|to)|subscribe (?:to|for|now)|follow @?\w+ on (?:twitter|x|facebook|instagram))\b"
+    r"|^(?:in )?this .{0,60}\b(?:file )?(?:photo|image|picture)\b|^related [\w ]{0,20}:",
+    re.IGNORECASE,
+)
+_TIMESTAMP = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}:\d\d\b|^(?:updated|published|posted)\b", re.I)
+_BY_LINE = re.compile(r"^by [A-Z][\w.'’\- ]{1,60}$", re.IGNORECASE)
+_LEAD_IN = re.compile(r"^[^.!?]{1,60}:$")
+MAX_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation, not prose
+MAX_PROMO_CHARS = 200  # a longer block that mentions subscribing is probably part of the story
+MAX_TIMESTAMP_WORDS = 12  # "Published Monday, November 18, 2019 8:22AM EST" and the like
+
+
+def attr_text(tag: Tag) -> str:
+    """Return the class and id of a tag as one string (class lists are kept unsplit)."""
+    attrs = tag.attrs
+    if "class" not in attrs and "id" not in attrs:
+        return ""
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_boilerplate(marks: str) -> bool:
+    """Pages repeat the same few class strings, so each is judged once."""
+    return bool(_BOILERPLATE_ATTR.search(marks)) and not _CONTENT_ATTR.search(marks)
+
+
+def is_skipped(tag: Tag) -> bool:
+    """Return whether a subtree is never article prose, whatever its surroundings."""
+    if tag.name in SKIPPED_TAGS:
+        return True
+    attrs = tag.attrs
+    if not attrs:
+        return False
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    if attrs.get("role") in _SKIPPED_ROLES:
+        return True
+    style = attrs.get("style")
+    return isinstance(style, str) and bool(_HIDDEN_STYLE.search(style))
+
+
+def looks_boilerplate(tag: Tag) -> bool:
+    """Return whether the class or id names boilerplate; the article body may still be inside."""
+    if tag.name in _NEVER_BOILERPLATE:
+        return False
+    marks = attr_text(tag)
+    return bool(marks) and _names_boilerplate(marks)
+
+
+def line_rule(text: str, link_chars: int, byline: str | None) -> str | None:
+    """Return the name of the rule that makes one block's text boilerplate, or None."""
+    if _BOILERPLATE_LINE.match(text):
+        return "boilerplate line"
+    if link_chars / len(text) > MAX_LINK_DENSITY:
+        return "link-dense"
+    if len(text) <= MAX_PROMO_CHARS and _PROMO_LINE.search(text):
+        return "promotion"
+    if (
+        len(text.split()) <= MAX_TIMESTAMP_WORDS
+        and _TIMESTAMP.search(text)
+        and not text.rstrip("”’\"'").endswith((".", "?", "!"))
+    ):
+        return "timestamp"
+    if byline and len(text) < len(byline) + 12 and byline.lower() in text.lower():
+        return "byline"
+    if _BY_LINE.match(text) and len(text) < 60:
+        return "byline"
+    return None
+
+
+def is_lead_in(text: str) -> bool:
+    """A short line ending in a colon ("Related coverage:") introduces what follows."""
+    return bool(_LEAD_IN.match(text))
