@@ -61,7 +61,7 @@ def test_metadata_falls_back_to_the_visible_page():
     article = extract_article(html)
     assert (article.title, article.language) == ("Die Brücke ist zu", "de")
     assert article.published == "2025-03-04T08:00:00+01:00"
-    assert article.byline == "Von Anna Weber"
+    assert article.byline == "Anna Weber"
 
 
 def test_blocks_index_the_text():
@@ -122,3 +122,69 @@ def test_extraction_stays_above_its_floor_on_the_golden_pages():
 def test_too_many_elements_is_refused():
     with pytest.raises(PageTooLargeError):
         extract_article("<p>x</p>" * 50, max_elements=20)
+
+
+STORY = "<p>The council approved the plan on Monday after a long and heated debate, officials said.</p>" * 3
+
+
+@pytest.mark.parametrize(
+    ("stated", "iso"),
+    [
+        ("Mon, 18 Nov 2019 16:07:38 -0600", "2019-11-18T16:07:38-06:00"),
+        ("2019-11-18T16:07:38Z", "2019-11-18T16:07:38Z"),
+        ("November 18, 2019", "2019-11-18"),
+        ("Nov. 18, 2019 at 8:22 a.m. EST", "2019-11-18T08:22:00-05:00"),
+    ],
+)
+def test_published_dates_come_out_as_iso_8601(stated, iso):
+    html = (
+        f'<html><head><meta property="article:published_time" content="{stated}"></head><body>{STORY}</body>'
+    )
+    assert extract_article(html).published == iso
+
+
+def test_a_string_without_a_year_is_no_date():
+    html = f'<html><head><meta name="date" content="Monday"></head><body>{STORY}</body></html>'
+    assert extract_article(html).published is None
+
+
+def test_metadata_is_read_inside_header_and_footer_without_their_text_becoming_body():
+    html = (
+        '<html><body><article><header><h1>Bridge closed</h1><div class="byline">By Ann Lee'
+        '<span> | </span><time datetime="2024-02-01T09:30:00+01:00">1 Feb 2024, 9:30</time></div>'
+        f"</header>{STORY}<footer><p>Ann Lee covers transport for the paper since 2010.</p></footer>"
+        "</article></body></html>"
+    )
+    article = extract_article(html)
+    assert (article.title, article.byline) == ("Bridge closed", "Ann Lee")
+    assert article.published == "2024-02-01T09:30:00+01:00"
+    assert "Ann Lee" not in article.text and "Bridge closed" not in article.text
+
+
+@pytest.mark.parametrize(
+    ("box", "byline"),
+    [
+        ("Written by Ann Lee", "Ann Lee"),
+        ("Words: Ann Lee", "Ann Lee"),
+        ("Von Anna Weber", "Anna Weber"),
+        ("Ann Lee<br>@annlee<br>Updated 3 hours ago", "Ann Lee"),
+    ],
+)
+def test_byline_boxes_give_the_name_alone(box, byline):
+    html = f'<html><body><article><p class="author">{box}</p>{STORY}</article></body></html>'
+    assert extract_article(html).byline == byline
+
+
+def test_titles_lose_the_site_name_and_json_ld_entities_are_decoded():
+    json_ld = (
+        '{"@type": "NewsArticle", "headline": "Tom &amp; Jerry return", '
+        '"author": {"@id": "#ann"}, "@graph": [{"@id": "#ann", "@type": "Person", "name": "Ann O&#39;Neil"}]}'
+    )
+    html = (
+        '<html><head><meta property="og:site_name" content="The Daily Planet">'
+        f'<script type="application/ld+json">{json_ld}</script></head><body>{STORY}</body></html>'
+    )
+    article = extract_article(html)
+    assert (article.title, article.byline) == ("Tom & Jerry return", "Ann O'Neil")
+    suffixed = html.replace("Tom &amp; Jerry return", "Tom and Jerry return | The Daily Planet")
+    assert extract_article(suffixed).title == "Tom and Jerry return"

@@ -18,10 +18,11 @@ log = logging.getLogger(__name__)
 SKIPPED_TAGS = frozenset(
     """
 script style noscript template svg canvas iframe object embed form button input select
-textarea nav footer aside header figcaption dialog menu map audio video picture source
-noembed
+textarea nav figcaption dialog menu map audio video picture source noembed
 """.split()
 )
+# Page regions that are never body, though they hold its metadata: read for byline, date and title.
+REGION_TAGS = frozenset({"header", "footer", "aside"})
 _SKIPPED_ROLES = frozenset(
     "navigation banner contentinfo complementary dialog alert search menu menubar toolbar".split()
 )

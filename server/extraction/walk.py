@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from bs4 import Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
-from server.extraction.boilerplate import attr_text, is_skipped, looks_boilerplate
+from server.extraction.boilerplate import REGION_TAGS, attr_text, is_skipped, looks_boilerplate
 
 PARAGRAPH, HEADING, LIST_ITEM, QUOTE = "paragraph", "heading", "list_item", "quote"
 
@@ -46,8 +46,8 @@ div section article main td th tr table ul ol dl figure address center details s
 body html hr
 """.split()
 )
+_BYLINE_ATTR = re.compile(r"byline|author|writer|contributor|(?:^|[-_\s])by(?:$|[-_\s])", re.I)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # two <br>s in a row end a paragraph
-_WHITESPACE = re.compile(r"\s+")
 
 
 class PageTooLargeError(ValueError):
@@ -98,10 +98,10 @@ class Walk:
     kind: str = PARAGRAPH
     container: Container = field(default_factory=lambda: Container(None, 0))
     containers: list[Container] = field(default_factory=list)
-    byline_texts: list[str] = field(default_factory=list)  # text of elements named "byline"/"author"
+    byline_boxes: list[Tag] = field(default_factory=list)  # elements named "byline", "author", ...
     metadata: list[Tag] = field(default_factory=list)  # <meta>, <link>, <title>, JSON-LD scripts
     first_heading: Tag | None = None
-    first_time: str | None = None  # the first <time datetime="..."> on the page
+    times: list[Tag] = field(default_factory=list)  # <time datetime="..."> elements, in page order
     language: str | None = None
     elements: int = 0
 
@@ -132,12 +132,21 @@ class Walk:
             self.containers.append(self.container)
 
 
+def _names_byline(tag: Tag) -> bool:
+    attrs = tag.attrs
+    if attrs.get("itemprop") == "author" or "author" in str(attrs.get("rel") or "").split():
+        return True
+    marks = attr_text(tag)
+    return bool(marks) and bool(_BYLINE_ATTR.search(marks))
+
+
 def walk(root: Tag, max_elements: int, check_time: Callable[[], None]) -> Walk:
     """Walk the tree once, without recursion, turning it into raw text blocks."""
     state = Walk()
     # Each stack entry is a node to visit, or a marker that restores state when a tag closes.
     stack: list[object] = [root]
     in_link = 0
+    in_region = 0  # inside a <header>, <footer> or <aside>: read for metadata, not for text
     while stack:
         node = stack.pop()
         if isinstance(node, tuple):
@@ -150,10 +159,12 @@ def walk(root: Tag, max_elements: int, check_time: Callable[[], None]) -> Walk:
             elif marker == "close-break":
                 state.flush()
                 state.container = payload
+            elif marker == "close-region":
+                in_region -= 1
             continue
         kind = type(node)
         if kind is NavigableString or (kind is not Tag and isinstance(node, NavigableString)):
-            if kind in _NOT_TEXT:
+            if in_region or kind in _NOT_TEXT:
                 continue
             text = str(node)
             state.parts.append(text)
@@ -171,20 +182,23 @@ def walk(root: Tag, max_elements: int, check_time: Callable[[], None]) -> Walk:
         if name in _METADATA_TAGS:
             state.metadata.append(node)
             continue
-        lang, when = node.get("lang"), node.get("datetime")
-        if name == "html" and isinstance(lang, str):
-            state.language = lang.strip() or None
+        if name == "html":
+            lang = node.get("lang")
+            state.language = lang.strip() or None if isinstance(lang, str) else None
         elif name == "h1" and state.first_heading is None:
             state.first_heading = node
-        elif name == "time" and state.first_time is None and isinstance(when, str):
-            state.first_time = when.strip() or None
+        elif name == "time" and isinstance(node.get("datetime"), str):
+            state.times.append(node)
         if is_skipped(node):
             continue
+        if node.attrs and _names_byline(node):
+            state.byline_boxes.append(node)
+        if in_region or name in REGION_TAGS:
+            in_region += 1
+            stack.append(("close-region", None))
+            stack.extend(reversed(node.contents))
+            continue
         boilerplate = looks_boilerplate(node)
-        if boilerplate:
-            marks = attr_text(node).lower()
-            if "byline" in marks or "author" in marks:
-                state.byline_texts.append(_WHITESPACE.sub(" ", node.get_text(" ")).strip())
         if name == "br":
             state.parts.append("\n")
             continue
