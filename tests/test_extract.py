@@ -1,4 +1,5 @@
 import json
+import logging
 import pathlib
 
 import pytest
@@ -188,3 +189,25 @@ def test_titles_lose_the_site_name_and_json_ld_entities_are_decoded():
     assert (article.title, article.byline) == ("Tom & Jerry return", "Ann O'Neil")
     suffixed = html.replace("Tom &amp; Jerry return", "Tom and Jerry return | The Daily Planet")
     assert extract_article(suffixed).title == "Tom and Jerry return"
+
+
+def test_explain_shows_why_the_body_won_and_why_blocks_were_dropped(capsys, test_model_path):
+    from server.cli import main
+
+    status = main(
+        ["analyze", "--model", str(test_model_path), "--explain", str(PAGES / "seed-wire" / "page.html")]
+    )
+    err = capsys.readouterr().err
+    assert status == 0
+    assert 'explain: body: <div id="article-body" class="article-body"> won with' in err
+    assert "explain: dropped (link-dense): 'Trump’s pick for top diplomat Rubio" in err
+    assert "explain: metadata: title" in err
+
+
+def test_the_debug_log_is_silent_unless_asked(caplog):
+    with caplog.at_level(logging.INFO, logger="server.extraction"):
+        extract_article(page_html("seed-wire"))
+    assert not caplog.records
+    with caplog.at_level(logging.DEBUG, logger="server.extraction"):
+        extract_article(page_html("seed-wire"))
+    assert any("won with" in record.getMessage() for record in caplog.records)

@@ -78,6 +78,7 @@ def select(blocks: list[RawBlock], containers: list[Container]) -> list[RawBlock
             keep.add(container)
     if log.isEnabledFor(logging.DEBUG):
         _log_choice(scores, best, keep)
+        _log_outside(blocks, keep)
     return [block for block in blocks if _kept(block.container, keep)]
 
 
@@ -93,6 +94,20 @@ def _log_choice(scores: dict[Container, float], best: Container, keep: set[Conta
     for container in losers[:LOGGED_CONTAINERS]:
         why = "under a boilerplate wrapper" if container.under_boilerplate else "scored too low"
         log.debug("body: %s lost with %.1f points: %s", container.label(), scores[container], why)
+
+
+def _log_outside(blocks: list[RawBlock], keep: set[Container]) -> None:
+    outside = 0
+    for block in blocks:
+        if _kept(block.container, keep):
+            continue
+        wrapper = next((n for n in block.container.lineage() if n.boilerplate), None)
+        inside = wrapper is not None and any(n in keep for n in wrapper.lineage())
+        if inside and wrapper is not None:
+            log.debug("dropped (in boilerplate wrapper %s): %.80r", wrapper.label(), block.text)
+        else:
+            outside += 1
+    log.debug("dropped %d blocks outside the chosen containers", outside)
 
 
 def _kept(container: Container, keep: set[Container]) -> bool:

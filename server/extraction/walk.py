@@ -68,8 +68,9 @@ class Container:
         """Name the container as a person finds it in the page: tag, class and id."""
         if self.element is None:
             return "(document)"
-        marks = attr_text(self.element).strip()
-        return f"<{self.element.name}{' ' + marks[:60] if marks else ''}>"
+        attrs = self.element.attrs
+        marks = "".join(f' {name}="{str(attrs[name])[:50]}"' for name in ("id", "class") if attrs.get(name))
+        return f"<{self.element.name}{marks}>"
 
     def lineage(self) -> Iterator[Container]:
         node: Container | None = self
