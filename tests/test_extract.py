@@ -211,3 +211,13 @@ def test_the_debug_log_is_silent_unless_asked(caplog):
     with caplog.at_level(logging.DEBUG, logger="server.extraction"):
         extract_article(page_html("seed-wire"))
     assert any("won with" in record.getMessage() for record in caplog.records)
+
+
+def test_a_short_line_with_a_year_is_kept_and_a_dateline_is_dropped():
+    html = (
+        "<html><body><article><p>Updated 10:32 a.m. ET Nov. 19, 2019</p><h2>The 2020 race in numbers</h2>"
+        f"{STORY}<h2>Best laptops of 2019</h2>{STORY}</article></body></html>"
+    )
+    text = extract_article(html).text
+    assert "The 2020 race in numbers" in text and "Best laptops of 2019" in text
+    assert "10:32" not in text

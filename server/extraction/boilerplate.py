@@ -54,6 +54,16 @@ _PROMO_LINE = re.compile(
     re.IGNORECASE,
 )
 _TIMESTAMP = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}:\d\d\b|^(?:updated|published|posted)\b", re.I)
+# The words a dateline is made of; a short line with at most one word besides these is a timestamp.
+_DATE_WORDS = re.compile(
+    r"\d+(?:st|nd|rd|th|am|pm|h)?|[ap]\.?m\.?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?"
+    r"|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s|sday)?"
+    r"|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|today|yesterday|updated"
+    r"|published|posted|last|modified|on|at|by|and|of|the|ago|mins?|minutes?|hours?|hrs?|days?|[apm]"
+    r"|utc|gmt|cet|cest|et|pt|bst|ist|est|edt|pst|pdt|cst|cdt|mst|mdt",
+    re.IGNORECASE,
+)
+_WORD_TOKEN = re.compile(r"[^\W_]+(?:\.(?=\w))?")
 _BY_LINE = re.compile(r"^by [A-Z][\w.'’\- ]{1,60}$", re.IGNORECASE)
 _LEAD_IN = re.compile(r"^[^.!?]{1,60}:$")
 MAX_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation, not prose
@@ -106,17 +116,21 @@ def line_rule(text: str, link_chars: int, byline: str | None) -> str | None:
         return "link-dense"
     if len(text) <= MAX_PROMO_CHARS and _PROMO_LINE.search(text):
         return "promotion"
-    if (
-        len(text.split()) <= MAX_TIMESTAMP_WORDS
-        and _TIMESTAMP.search(text)
-        and not text.rstrip("”’\"'").endswith((".", "?", "!"))
-    ):
+    if len(text.split()) <= MAX_TIMESTAMP_WORDS and _TIMESTAMP.search(text) and _is_dateline(text):
         return "timestamp"
     if byline and len(text) < len(byline) + 12 and byline.lower() in text.lower():
         return "byline"
     if _BY_LINE.match(text) and len(text) < 60:
         return "byline"
     return None
+
+
+def _is_dateline(text: str) -> bool:
+    """Return whether a short line is a date and time, not a line that merely mentions a year."""
+    if text.rstrip("”’\"'").endswith((".", "?", "!")) and not text.rstrip().endswith(("a.m.", "p.m.")):
+        return False
+    words = _WORD_TOKEN.findall(text)
+    return sum(1 for word in words if not _DATE_WORDS.fullmatch(word.rstrip("."))) <= 1
 
 
 def is_lead_in(text: str) -> bool:
