@@ -221,3 +221,14 @@ def test_a_short_line_with_a_year_is_kept_and_a_dateline_is_dropped():
     text = extract_article(html).text
     assert "The 2020 race in numbers" in text and "Best laptops of 2019" in text
     assert "10:32" not in text
+
+
+def test_credits_bios_and_calls_to_action_at_the_end_are_dropped():
+    closing = (
+        "<p>Reporting by Ann Lee in Paris; Editing by Tom Hale</p><p>Like this story? Share it with a friend.</p>"
+        "<p>Follow us on Instagram for more.</p>"
+        "<p>Ann Lee is a senior reporter at the Daily Planet, covering transport.</p>"
+    )
+    html = f"<html><body><article>{STORY}<p>Earlier reporting by the BBC found the same.</p>{closing}</article></body>"
+    text = extract_article(html).text
+    assert text.endswith("Earlier reporting by the BBC found the same.")

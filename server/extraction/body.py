@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from server.extraction.boilerplate import MAX_LINK_DENSITY, is_lead_in, line_rule
+from server.extraction.boilerplate import MAX_LINK_DENSITY, is_closing_line, is_lead_in, line_rule
 from server.extraction.walk import HEADING, Container, RawBlock
 
 log = logging.getLogger(__name__)
@@ -139,8 +139,15 @@ def clean(blocks: list[RawBlock], title: str | None, byline: str | None) -> list
     if title:
         wanted = title.strip().lower()
         kept = [b for b in kept if not (b.kind == HEADING and _repeats(b, wanted))]
-    # A short lead-in ("Related coverage:") or heading with nothing of the story after it is a label.
-    while kept and (kept[-1].kind == HEADING or is_lead_in(kept[-1].text)):
-        log.debug("dropped (label with nothing after it): %.80r", kept[-1].text)
+    # Credits, bios and calls to action close a story; a lead-in ("Related coverage:") or a
+    # heading with nothing of the story after it is a label.
+    while kept:
+        last = kept[-1]
+        if is_closing_line(last.text):
+            log.debug("dropped (credit, bio or call to action at the end): %.80r", last.text)
+        elif last.kind == HEADING or is_lead_in(last.text):
+            log.debug("dropped (label with nothing after it): %.80r", last.text)
+        else:
+            break
         kept.pop()
     return kept

@@ -65,6 +65,17 @@ _DATE_WORDS = re.compile(
 )
 _WORD_TOKEN = re.compile(r"[^\W_]+(?:\.(?=\w))?")
 _BY_LINE = re.compile(r"^by [A-Z][\w.'’\- ]{1,60}$", re.IGNORECASE)
+# Lines that close a story without being part of it: credits, the writer's bio, calls to action.
+_CLOSING_LINE = re.compile(
+    r"^\(?(?:(?:additional )?reporting|writing|editing|edited|compiled|produced|research) by\b"
+    r"|^(?:did you )?(?:like|enjoy|love)d? (?:this|the) (?:story|article|post|piece)\b"
+    r"|^follow (?:us|[\w.@]+(?: [\w.]+)?) on\b|^(?:sign up|subscribe|register) (?:for|to|now|here)\b"
+    r"|^(?:contact|email|e-mail|reach) (?:the )?(?:author|reporter|writer|us)\b"
+    r"|^[\w.'’\- ]{2,40} (?:is|was) (?:a|an|the) (?:[\w-]+ ){0,5}(?:reporter|writer|correspondent|editor"
+    r"|journalist|columnist|contributor|producer)\b",
+    re.IGNORECASE,
+)
+MAX_CLOSING_CHARS = 300  # a longer last paragraph is story, whatever its first words
 _LEAD_IN = re.compile(r"^[^.!?]{1,60}:$")
 MAX_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation, not prose
 MAX_PROMO_CHARS = 200  # a longer block that mentions subscribing is probably part of the story
@@ -131,6 +142,11 @@ def _is_dateline(text: str) -> bool:
         return False
     words = _WORD_TOKEN.findall(text)
     return sum(1 for word in words if not _DATE_WORDS.fullmatch(word.rstrip("."))) <= 1
+
+
+def is_closing_line(text: str) -> bool:
+    """Return whether a line at the end of a story is a credit, a bio or a call to action."""
+    return len(text) <= MAX_CLOSING_CHARS and bool(_CLOSING_LINE.search(text))
 
 
 def is_lead_in(text: str) -> bool:
