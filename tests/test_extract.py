@@ -232,3 +232,14 @@ def test_credits_bios_and_calls_to_action_at_the_end_are_dropped():
     html = f"<html><body><article>{STORY}<p>Earlier reporting by the BBC found the same.</p>{closing}</article></body>"
     text = extract_article(html).text
     assert text.endswith("Earlier reporting by the BBC found the same.")
+
+
+def test_a_form_wrapping_the_whole_page_is_entered_and_a_form_inside_the_story_is_not_story():
+    newsletter = '<form action="/subscribe"><label>Your email address</label><input name="email"></form>'
+    html = (
+        '<html><body><form id="aspnetForm" method="post"><div class="page"><div id="story">'
+        f"{STORY}{newsletter}{STORY}</div></div></form></body></html>"
+    )
+    article = extract_article(html)
+    assert article is not None and article.text.count("The council approved the plan") == 6
+    assert "Your email address" not in article.text

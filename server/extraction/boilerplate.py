@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 SKIPPED_TAGS = frozenset(
     """
-script style noscript template svg canvas iframe object embed form button input select
+script style noscript template svg canvas iframe object embed button input select
 textarea nav figcaption dialog menu map audio video picture source noembed
 """.split()
 )

@@ -43,7 +43,7 @@ _BLOCK_KINDS = {
 _BREAKING_TAGS = frozenset(
     """
 div section article main td th tr table ul ol dl figure address center details summary
-body html hr
+body html hr form
 """.split()
 )
 _BYLINE_ATTR = re.compile(r"byline|author|writer|contributor|(?:^|[-_\s])by(?:$|[-_\s])", re.I)
@@ -123,13 +123,11 @@ class Walk:
         """Open a container below the current one (past the depth cap, the current one stands in)."""
         parent = self.container
         if parent.depth < MAX_CONTAINER_DEPTH:
-            self.container = Container(
-                parent,
-                parent.depth + 1,
-                boilerplate,
-                boilerplate or parent.under_boilerplate,
-                tag,
-            )
+            # A form is entered, since some frameworks wrap the whole page in one (ASP.NET), but
+            # what lies in a form inside the story (a newsletter or comment box) is not story.
+            wrapper = boilerplate or tag.name == "form"
+            under = boilerplate or parent.under_boilerplate
+            self.container = Container(parent, parent.depth + 1, wrapper, under, tag)
             self.containers.append(self.container)
 
 
