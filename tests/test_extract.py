@@ -243,3 +243,15 @@ def test_a_form_wrapping_the_whole_page_is_entered_and_a_form_inside_the_story_i
     article = extract_article(html)
     assert article is not None and article.text.count("The council approved the plan") == 6
     assert "Your email address" not in article.text
+
+
+def test_an_embedded_post_is_body_and_a_photo_caption_is_not():
+    post = (
+        '<blockquote class="twitter-tweet social-embed"><p>The bridge stays shut until the inspectors are done,'
+        " and we thank everyone for their patience today.</p>— City Council (@council)</blockquote>"
+    )
+    photo = '<figure><img src="bridge.jpg"><p>The bridge on Monday, seen from the river bank.</p></figure>'
+    html = f"<html><body><article>{STORY}{post}{photo}{STORY}</article></body></html>"
+    text = extract_article(html).text
+    assert "The bridge stays shut until the inspectors are done" in text
+    assert "seen from the river bank" not in text

@@ -36,6 +36,13 @@ _BOILERPLATE_ATTR = re.compile(
 )
 _NEVER_BOILERPLATE = frozenset({"html", "body", "main", "article"})
 _CONTENT_ATTR = re.compile(r"article|body|content|entry|main|story|post-?text|column", re.IGNORECASE)
+# An embedded post is article body (labels.md: attributed to its account), whatever social words
+# its classes hold.
+_EMBED_ATTR = re.compile(
+    r"tweet|instagram-media|tiktok-embed|fb-post|facebook-post|embedded-post|social-embed|embed-social"
+    r"|bluesky-embed|mastodon-embed|reddit-embed|threads-embed",
+    re.IGNORECASE,
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BOILERPLATE_LINE = re.compile(
     r"^(?:advertisement|advertising|sponsored(?: content)?|comments?(?: \(\d+\))?|\d+ comments?"
@@ -93,6 +100,8 @@ def attr_text(tag: Tag) -> str:
 @functools.lru_cache(maxsize=4096)
 def _names_boilerplate(marks: str) -> bool:
     """Pages repeat the same few class strings, so each is judged once."""
+    if _EMBED_ATTR.search(marks):
+        return False
     return bool(_BOILERPLATE_ATTR.search(marks)) and not _CONTENT_ATTR.search(marks)
 
 
@@ -116,7 +125,15 @@ def looks_boilerplate(tag: Tag) -> bool:
     if tag.name in _NEVER_BOILERPLATE:
         return False
     marks = attr_text(tag)
+    if tag.name == "figure":
+        return not _holds_embed(tag, marks)  # its text is a caption, unless it frames a post or quote
     return bool(marks) and _names_boilerplate(marks)
+
+
+def _holds_embed(figure: Tag, marks: str) -> bool:
+    if _EMBED_ATTR.search(marks) or figure.find("blockquote") is not None:
+        return True
+    return any(_EMBED_ATTR.search(attr_text(tag)) for tag in figure.find_all(attrs={"class": True}))
 
 
 def line_rule(text: str, link_chars: int, byline: str | None) -> str | None:
