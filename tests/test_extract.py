@@ -255,3 +255,18 @@ def test_an_embedded_post_is_body_and_a_photo_caption_is_not():
     text = extract_article(html).text
     assert "The bridge stays shut until the inspectors are done" in text
     assert "seen from the river bank" not in text
+
+
+def test_hidden_and_print_only_text_is_not_read():
+    duplicate = (
+        "<p>An older draft of the story that readers never see, kept in the page for printing.</p>" * 6
+    )
+    html = (
+        f'<html><body><div class="print-only">{duplicate}</div><article>{STORY}'
+        '<span class="sr-only">Opens in a new window</span><p class="visually-hidden">Skip this part of the page'
+        ' and go on reading below, please.</p><div class="hidden-xs"><p>Shown on large screens only, but it is'
+        " still part of the story.</p></div></article></body></html>"
+    )
+    text = extract_article(html).text
+    assert "The council approved the plan" in text and "still part of the story" in text
+    assert "older draft" not in text and "new window" not in text and "Skip this part" not in text

@@ -43,6 +43,13 @@ _EMBED_ATTR = re.compile(
     r"|bluesky-embed|mastodon-embed|reddit-embed|threads-embed",
     re.IGNORECASE,
 )
+# Class names that hide an element from readers on screen (responsive ones, "hidden-xs", do not).
+_HIDDEN_CLASS = re.compile(
+    r"(?:^|\s)(?:hidden|is-hidden|u-hidden|hide|d-none|invisible|sr-only|sr-only-focusable|screen-reader-only"
+    r"|screen-reader-text|visually-?hidden|visuallyhidden|offscreen|print-only|printonly|show-for-print"
+    r"|visible-print|only-print)(?:$|\s)",
+    re.IGNORECASE,
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BOILERPLATE_LINE = re.compile(
     r"^(?:advertisement|advertising|sponsored(?: content)?|comments?(?: \(\d+\))?|\d+ comments?"
@@ -116,8 +123,16 @@ def is_skipped(tag: Tag) -> bool:
         return True
     if attrs.get("role") in _SKIPPED_ROLES:
         return True
+    classes = attrs.get("class")
+    if isinstance(classes, str) and _hidden_class(classes):
+        return True
     style = attrs.get("style")
     return isinstance(style, str) and bool(_HIDDEN_STYLE.search(style))
+
+
+@functools.lru_cache(maxsize=4096)
+def _hidden_class(classes: str) -> bool:
+    return bool(_HIDDEN_CLASS.search(classes))
 
 
 def looks_boilerplate(tag: Tag) -> bool:
