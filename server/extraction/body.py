@@ -22,6 +22,9 @@ BOILERPLATE_VOTE = 0.25  # a paragraph inside a "related" or "share" box votes a
 SIBLING_SHARE = 0.2  # a sibling container scoring this share of the best one is kept too
 ISLAND_SHARE = 0.4  # another container of prose this strong, near the best one, is story too
 ISLAND_MAX_LEVELS = 5  # "near": their common ancestor is at most this far above the best one
+LEAD_MAX_BLOCKS = 2  # a standfirst is one or two paragraphs
+LEAD_MIN_CHARS = 60  # each of them a sentence or more of prose
+LEAD_LEVELS = 2  # looked for beside the body and beside its wrapper
 LOGGED_CONTAINERS = 8  # the debug log names this many runners-up
 
 
@@ -76,10 +79,48 @@ def select(blocks: list[RawBlock], containers: list[Container]) -> list[RawBlock
             and _distance_to_common_ancestor(best, container) <= ISLAND_MAX_LEVELS
         ):
             keep.add(container)
+    lead = _lead(blocks, containers, best)
+    if lead is not None:
+        keep.add(lead)
+        log.debug("body: %s kept as the lead before the body", lead.label())
     if log.isEnabledFor(logging.DEBUG):
         _log_choice(scores, best, keep)
         _log_outside(blocks, keep)
     return [block for block in blocks if _kept(block.container, keep)]
+
+
+def _lead(blocks: list[RawBlock], containers: list[Container], best: Container) -> Container | None:
+    """Return the container just before the body (or its wrapper) when it holds only a standfirst.
+
+    A body the page marks as schema.org's `articleBody` is taken at its word: what lies outside
+    it (often the `description`) is not story.
+    """
+    if best.element is not None and "articleBody" in str(best.element.get("itemprop") or ""):
+        return None
+    order = {container: index for index, container in enumerate(containers)}
+    node: Container | None = best
+    for _ in range(LEAD_LEVELS):
+        if node is None or node.parent is None or node not in order:
+            return None
+        before = [c for c in containers[: order[node]] if c.parent is node.parent]
+        if before:
+            candidate = before[-1]
+            inside = [b for b in blocks if candidate in b.container.lineage()]
+            if inside and _is_standfirst(inside):
+                return candidate
+        node = node.parent
+    return None
+
+
+def _is_standfirst(blocks: list[RawBlock]) -> bool:
+    prose = [b for b in blocks if b.kind != HEADING]
+    return (
+        0 < len(prose) <= LEAD_MAX_BLOCKS
+        and all(
+            len(b.text) >= LEAD_MIN_CHARS and b.link_chars / len(b.text) <= MAX_LINK_DENSITY for b in prose
+        )
+        and not any(b.container.under_boilerplate for b in blocks)
+    )
 
 
 def _log_choice(scores: dict[Container, float], best: Container, keep: set[Container]) -> None:

@@ -148,7 +148,7 @@ def looks_boilerplate(tag: Tag) -> bool:
 def _holds_embed(figure: Tag, marks: str) -> bool:
     if _EMBED_ATTR.search(marks) or figure.find("blockquote") is not None:
         return True
-    return any(_EMBED_ATTR.search(attr_text(tag)) for tag in figure.find_all(attrs={"class": True}))
+    return any(_EMBED_ATTR.search(attr_text(tag)) for tag in figure.find_all(class_=True))
 
 
 def line_rule(text: str, link_chars: int, byline: str | None) -> str | None:
