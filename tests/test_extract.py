@@ -274,7 +274,7 @@ def test_hidden_and_print_only_text_is_not_read():
 
 def test_a_standfirst_in_the_container_before_the_body_is_kept():
     lead = "<p>The city will keep the bridge shut all winter, leaving commuters a long detour, it said.</p>"
-    html = f'<html><body><div class="story"><div class="lede">{lead}</div><div class="text">{STORY * 2}</div></div>'
+    html = f'<html><body><div class="story"><div class="lede">{lead}</div><div class="text">{STORY * 4}</div></div>'
     assert extract_article(html).text.startswith("The city will keep the bridge shut all winter")
     declared = html.replace('class="text"', 'class="text" itemprop="articleBody"')
     assert extract_article(declared).text.startswith("The council approved the plan")
