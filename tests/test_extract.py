@@ -278,3 +278,11 @@ def test_a_standfirst_in_the_container_before_the_body_is_kept():
     assert extract_article(html).text.startswith("The city will keep the bridge shut all winter")
     declared = html.replace('class="text"', 'class="text" itemprop="articleBody"')
     assert extract_article(declared).text.startswith("The council approved the plan")
+
+
+def test_parts_of_a_story_split_by_figures_that_repeat_the_body_class_are_kept():
+    part = '<section><div class="post-content">{}</div></section><figure><img src="x.jpg"></figure>'
+    opening = "<p>The bridge, which carries ten thousand cars a day, closed on Monday for inspection.</p>" * 8
+    later = "<p>Repairs, the engineers said, could take until spring, and the ferry will run meanwhile.</p>"
+    html = f"<html><body><main>{part.format(opening)}{part.format(later * 2)}</main></body></html>"
+    assert "the ferry will run meanwhile" in extract_article(html).text

@@ -71,9 +71,12 @@ def select(blocks: list[RawBlock], containers: list[Container]) -> list[RawBlock
         threshold = scores[best] * SIBLING_SHARE
         keep.update(c for c in containers if c.parent is best.parent and scores.get(c, 0) >= threshold)
     around_best = set(best.lineage())
+    signature = _signature(best)
     for container, value in scores.items():
+        # A part of the story split off by figures or ads often repeats the body's own tag and class.
+        share = SIBLING_SHARE if signature and _signature(container) == signature else ISLAND_SHARE
         if (
-            value >= scores[best] * ISLAND_SHARE
+            value >= scores[best] * share
             and not container.under_boilerplate
             and container not in around_best
             and _distance_to_common_ancestor(best, container) <= ISLAND_MAX_LEVELS
@@ -87,6 +90,14 @@ def select(blocks: list[RawBlock], containers: list[Container]) -> list[RawBlock
         _log_choice(scores, best, keep)
         _log_outside(blocks, keep)
     return [block for block in blocks if _kept(block.container, keep)]
+
+
+def _signature(container: Container) -> str | None:
+    """The tag and class of a container's element, when it has a class to tell it by."""
+    element = container.element
+    if element is None or not element.get("class"):
+        return None
+    return f"{element.name}.{element.get('class')}"
 
 
 def _lead(blocks: list[RawBlock], containers: list[Container], best: Container) -> Container | None:
