@@ -286,3 +286,17 @@ def test_parts_of_a_story_split_by_figures_that_repeat_the_body_class_are_kept()
     later = "<p>Repairs, the engineers said, could take until spring, and the ferry will run meanwhile.</p>"
     html = f"<html><body><main>{part.format(opening)}{part.format(later * 2)}</main></body></html>"
     assert "the ferry will run meanwhile" in extract_article(html).text
+
+
+def test_the_story_container_may_carry_paywall_words():
+    rest = (
+        "<p>Repairs, the engineers said, could take until spring, and the ferry will run meanwhile.</p>" * 3
+    )
+    html = (
+        f'<html><body><div class="story-body">{STORY}<div class="paywall locked">{rest}</div></div>'
+        '<div class="promo"><p>Subscribe today for unlimited access to every story we publish.</p></div>'
+        "</body></html>"
+    )
+    text = extract_article(html).text
+    assert text.count("the ferry will run meanwhile") == 3
+    assert "Subscribe today" not in text

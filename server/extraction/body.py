@@ -36,7 +36,7 @@ def container_scores(blocks: list[RawBlock]) -> dict[Container, float]:
             continue
         if block.link_chars / len(block.text) > MAX_LINK_DENSITY:
             continue
-        points = 1 + block.text.count(",") + min(len(block.text) / 100, 3)
+        points = (1 + block.text.count(",") + min(len(block.text) / 100, 3)) * block.container.weight
         if block.container.under_boilerplate:
             points *= BOILERPLATE_VOTE
         # The block's container gets full points, the one above it half, the next a third.

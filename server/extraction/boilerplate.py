@@ -28,12 +28,18 @@ _SKIPPED_ROLES = frozenset(
 )
 _BOILERPLATE_ATTR = re.compile(
     r"comment|share|sharing|social|related|popular|recommend|most-?read|trending|sidebar"
-    r"|newsletter|subscri|sign-?up|cookie|consent|advert|(?:^|[-_\s])ads?(?:$|[-_\s])|promo|sponsor"
+    r"|newsletter|subscri(?!ber)|sign-?up|cookie|consent|advert|(?:^|[-_\s])ads?(?:$|[-_\s])|sponsor"
     r"|footer|masthead|(?:^|[-_\s])nav|menu|breadcrumb|byline|author|caption|credit|(?:^|[-_\s])tags?"
     r"(?:$|[-_\s])|pagination|pager|toolbar|outbrain|taboola|disqus|modal|popup|overlay|skip-?link"
-    r"|sr-only|visually-hidden|print-only|read-?more|more-?stories|also-?read|signup|paywall",
+    r"|sr-only|visually-hidden|print-only|read-?more|more-?stories|also-?read|signup",
     re.IGNORECASE,
 )
+# Words that say who may read a part of the page, or how it is sold, not that it is not story: the
+# story's own container often carries them, so they weigh its votes down and never veto it.
+_ACCESS_ATTR = re.compile(
+    r"paywall|premium|locked|promo|subscriber|metered|gated|regwall|members?-only|exclusive", re.IGNORECASE
+)
+ACCESS_VOTE = 0.5
 _NEVER_BOILERPLATE = frozenset({"html", "body", "main", "article"})
 _CONTENT_ATTR = re.compile(r"article|body|content|entry|main|story|post-?text|column", re.IGNORECASE)
 # An embedded post is article body (labels.md: attributed to its account), whatever social words
@@ -133,6 +139,17 @@ def is_skipped(tag: Tag) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _hidden_class(classes: str) -> bool:
     return bool(_HIDDEN_CLASS.search(classes))
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_access(marks: str) -> bool:
+    return bool(_ACCESS_ATTR.search(marks))
+
+
+def vote_weight(tag: Tag) -> float:
+    """Return how much the prose inside an element counts for its class words: 1, or less."""
+    marks = attr_text(tag)
+    return ACCESS_VOTE if marks and _names_access(marks) else 1.0
 
 
 def looks_boilerplate(tag: Tag) -> bool:

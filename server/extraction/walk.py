@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from bs4 import Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
-from server.extraction.boilerplate import REGION_TAGS, attr_text, is_skipped, looks_boilerplate
+from server.extraction.boilerplate import (
+    REGION_TAGS,
+    attr_text,
+    is_skipped,
+    looks_boilerplate,
+    vote_weight,
+)
 
 PARAGRAPH, HEADING, LIST_ITEM, QUOTE = "paragraph", "heading", "list_item", "quote"
 
@@ -63,6 +69,7 @@ class Container:
     boilerplate: bool = False  # its class or id reads as boilerplate ("share", "related", ...)
     under_boilerplate: bool = False  # it or a container around it is boilerplate
     element: Tag | None = None  # the wrapper itself, named in the debug log
+    weight: float = 1.0  # what the prose inside it counts for, by its and its wrappers' class words
 
     def label(self) -> str:
         """Name the container as a person finds it in the page: tag, class and id."""
@@ -127,7 +134,8 @@ class Walk:
             # what lies in a form inside the story (a newsletter or comment box) is not story.
             wrapper = boilerplate or tag.name == "form"
             under = boilerplate or parent.under_boilerplate
-            self.container = Container(parent, parent.depth + 1, wrapper, under, tag)
+            weight = parent.weight * vote_weight(tag) if tag.attrs else parent.weight
+            self.container = Container(parent, parent.depth + 1, wrapper, under, tag, weight)
             self.containers.append(self.container)
 
 
