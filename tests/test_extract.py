@@ -300,3 +300,15 @@ def test_the_story_container_may_carry_paywall_words():
     text = extract_article(html).text
     assert text.count("the ferry will run meanwhile") == 3
     assert "Subscribe today" not in text
+
+
+def test_teaser_lists_beside_a_short_story_are_not_story():
+    teaser = (
+        '<li><h3><a href="/{0}">Another headline number {0} about the town</a></h3>'
+        "<p>A one-line excerpt of story {0}, with a comma, to tempt a reader.</p></li>"
+    )
+    teasers = "".join(teaser.format(n) for n in range(6))
+    html = f'<html><body><div class="main"><div class="story">{STORY}</div><ul>{teasers}</ul></div></body></html>'
+    text = extract_article(html).text
+    assert "The council approved the plan" in text
+    assert "excerpt of story" not in text

@@ -25,6 +25,8 @@ ISLAND_MAX_LEVELS = 5  # "near": their common ancestor is at most this far above
 LEAD_MAX_BLOCKS = 2  # a standfirst is one or two paragraphs
 LEAD_MIN_CHARS = 60  # each of them a sentence or more of prose
 LEAD_LEVELS = 2  # looked for beside the body and beside its wrapper
+TEASER_MIN_ITEMS = 3  # this many linked headlines, each followed by a one-line excerpt, make a list
+TEASER_MAX_CHARS = 300  # an excerpt is a line or two
 LOGGED_CONTAINERS = 8  # the debug log names this many runners-up
 
 
@@ -45,6 +47,43 @@ def container_scores(blocks: list[RawBlock]) -> dict[Container, float]:
     return scores
 
 
+def _is_link_line(block: RawBlock) -> bool:
+    return block.link_chars / len(block.text) > MAX_LINK_DENSITY
+
+
+def _without_teasers(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Drop the excerpts of teaser lists: runs of a linked headline followed by a short excerpt.
+
+    Recirculation lists ("More stories", a section front beside the story) repeat that
+    pattern; their excerpts read as prose and would otherwise vote, or be kept with the body.
+    """
+    excerpts: set[int] = set()
+    run: list[int] = []
+    index = 0
+    while index < len(blocks) - 1:
+        headline, excerpt = blocks[index], blocks[index + 1]
+        if (
+            _is_link_line(headline)
+            and not _is_link_line(excerpt)
+            and excerpt.kind != HEADING
+            and len(excerpt.text) <= TEASER_MAX_CHARS
+        ):
+            run.append(index + 1)
+            index += 2
+            continue
+        if len(run) >= TEASER_MIN_ITEMS:
+            excerpts.update(run)
+        run = []
+        index += 1
+    if len(run) >= TEASER_MIN_ITEMS:
+        excerpts.update(run)
+    if not excerpts:
+        return blocks
+    for position in sorted(excerpts):
+        log.debug("dropped (teaser excerpt in a list of linked headlines): %.80r", blocks[position].text)
+    return [block for position, block in enumerate(blocks) if position not in excerpts]
+
+
 def _distance_to_common_ancestor(a: Container, b: Container) -> int:
     """Return how many levels above `a` the nearest container holding both lies."""
     around_b = set(b.lineage())
@@ -61,6 +100,7 @@ def select(blocks: list[RawBlock], containers: list[Container]) -> list[RawBlock
     container of prose; those that score well and share an ancestor close to the
     best one are kept too.
     """
+    blocks = _without_teasers(blocks)
     scores = container_scores(blocks)
     if not scores:
         log.debug("no block of prose to score: no article")
