@@ -73,6 +73,7 @@ def extract_article(
     soup = parse_html(html)
     check_time()
     found = walk(soup, max_elements, check_time)
+    check_time()
     meta = read_metadata(found, html, url)
     blocks = clean(select(found.blocks, found.containers), meta.title, meta.byline)
     if not any(b.kind != HEADING for b in blocks):
