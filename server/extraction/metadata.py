@@ -46,7 +46,7 @@ _NOT_A_NAME = re.compile(
     r"^(?:@\w+|\d+\s*(?:min|minute)s?(?: read)?|at|on|in|by|[\W_]*)$|\bread\b|\bfollow\b", re.I
 )
 _CONNECTORS = ("and", "und", "et", "y", "e", "&", ",")
-_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·•»:]{1,2}\s+")
+_TITLE_SEPARATOR = re.compile(r"(\s+[|\-–—·•»:]{1,2}\s+)")
 _WHITESPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _PUBLISHED_NAMES = (
@@ -204,18 +204,12 @@ def strip_site_name(title: str, site_names: list[str], heading: str | None) -> s
         if _TITLE_SEPARATOR.match(title[len(heading) :]):
             return heading  # the visible headline, with the separator and site name after it
     names = [_squeezed(name) for name in site_names if name]
-    parts = _TITLE_SEPARATOR.split(title)
-    while len(parts) > 1 and _names_site(parts[-1], names):
-        parts.pop()
-    while len(parts) > 1 and _names_site(parts[0], names):
-        parts.pop(0)
-    if len(parts) == len(_TITLE_SEPARATOR.split(title)):
-        return title
-    # Re-cut the original so that separators inside the kept part stay as they were.
-    kept = " ".join(parts)
-    start = title.find(parts[0])
-    end = title.rfind(parts[-1]) + len(parts[-1])
-    return title[start:end] if start >= 0 and end > start else kept
+    pieces = _TITLE_SEPARATOR.split(title)  # parts, with the separators between them at odd places
+    while len(pieces) > 1 and _names_site(pieces[-1], names):
+        del pieces[-2:]
+    while len(pieces) > 1 and _names_site(pieces[0], names):
+        del pieces[:2]
+    return "".join(pieces)
 
 
 def _site_names(meta: dict[str, str | None], url: str | None) -> list[str]:
