@@ -42,7 +42,7 @@ def iso_date(value: str | None) -> str | None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
                 parsed = dateutil_parser.parse(text, default=_UNSET, fuzzy=True, tzinfos=_ZONES)
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, TypeError):
             return None
         has_time = parsed.hour or parsed.minute or parsed.second or parsed.tzinfo is not None
     if not EARLIEST_YEAR <= parsed.year <= dt.date.today().year + 1:

@@ -266,7 +266,8 @@ def _searched_date(html: str, url: str | None) -> str | None:
 
     try:
         found = find_date(html[:DATE_SEARCH_CHARS], url=url, original_date=True, extensive_search=True)
-    except (ValueError, TypeError):
+    except Exception as error:  # a third party's guess at a date must never cost the article
+        log.debug("metadata: htmldate failed (%s: %s)", type(error).__name__, error)
         return None
     return iso_date(found)
 
