@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import os
 import pathlib
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import metadata
 from typing import Any, TextIO
 
@@ -77,7 +79,31 @@ def _print_report(source: str, result: dict[str, Any], out: TextIO) -> None:
     out.write("\n")
 
 
+@contextlib.contextmanager
+def _extraction_log_shown(shown: bool) -> Iterator[None]:
+    """While shown, print on stderr why each container won or lost and why each block was dropped."""
+    if not shown:
+        yield
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("explain: %(message)s"))
+    extraction_log = logging.getLogger("server.extraction")
+    level = extraction_log.level
+    extraction_log.addHandler(handler)
+    extraction_log.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        extraction_log.removeHandler(handler)
+        extraction_log.setLevel(level)
+
+
 def _analyze(args: argparse.Namespace) -> int:
+    with _extraction_log_shown(args.explain):
+        return _analyze_inputs(args)
+
+
+def _analyze_inputs(args: argparse.Namespace) -> int:
     model = _load(args.model)
     if args.json and len(args.inputs) != 1:
         sys.stderr.write("sourcecheck analyze --json takes one input; use --jsonl for several\n")
@@ -194,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     form.add_argument("--json", action="store_true", help="the API's response for one input")
     form.add_argument("--jsonl", action="store_true", help="one API response per line per input")
     analyze.add_argument("--model", type=pathlib.Path, default=None)
+    analyze.add_argument(
+        "--explain", action="store_true", help="show on stderr why extraction kept or dropped each part"
+    )
     analyze.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
     analyze.set_defaults(run=_analyze)
 
