@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from classifiers.model import MODEL_NAME, Model
 from classifiers.predict import classify
 from classifiers.sentences import split_sentences
+from server.config import Settings
 from server.extract import Article, PageTooLargeError, extract_article
 from server.problems import Problem
 from server.report import sentence_entry, summarize
@@ -27,12 +27,12 @@ class Limits:
     context_chars: int
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Limits:
+    def from_settings(cls, settings: Settings) -> Limits:
         return cls(
-            max_elements=int(config["MAX_ELEMENTS"]),
-            max_text_chars=int(config["MAX_TEXT_CHARS"]),
-            time_limit_seconds=float(config["PAGE_TIME_LIMIT_SECONDS"]),
-            context_chars=int(config["QUOTE_CONTEXT_CHARS"]),
+            max_elements=settings.max_elements,
+            max_text_chars=settings.max_text_chars,
+            time_limit_seconds=settings.page_time_limit_seconds,
+            context_chars=settings.quote_context_chars,
         )
 
 

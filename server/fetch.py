@@ -16,12 +16,14 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from bs4.dammit import UnicodeDammit
 
+from server.config import package_version
+
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 15
 MAX_DOWNLOAD_BYTES = 5 * 1024 * 1024  # the API's own body limit: a bigger page would be refused anyway
 MAX_REDIRECTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-USER_AGENT = "sourcecheck/0.1 (+source-checking for news readers)"
+USER_AGENT = f"sourcecheck/{package_version()} (+source-checking for news readers)"
 
 AddressCheck = Callable[[ipaddress.IPv4Address | ipaddress.IPv6Address], bool]
 
