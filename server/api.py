@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -11,6 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from classifiers.labels import LABELS
 from classifiers.model import MODEL_NAME, ModelError
 from server.analysis import Limits, analyze
+from server.body import read_body
 from server.config import Settings
 from server.fetch import FetchError, fetch_url
 from server.openapi import openapi_document
@@ -18,6 +20,11 @@ from server.problems import Problem
 from server.served import ServedModel, load_served
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+
+UTF8_BOM = b"\xef\xbb\xbf"
+REPLACEMENT_CHARACTER = "\ufffd"
+# JSON may escape half a surrogate pair; such text cannot be encoded, so it never reaches the parser.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: The header that carries the admin token, apart from `Authorization` (which carries the API key).
 ADMIN_TOKEN_HEADER = "X-Admin-Token"
@@ -38,6 +45,7 @@ def model_ref(served: ServedModel) -> dict[str, str]:
 
 
 def _json_body() -> dict[str, Any]:
+    """Return the request's JSON object, decoded strictly as UTF-8 (RFC 8259), or refuse it."""
     if not request.mimetype or not (
         request.mimetype == "application/json" or request.mimetype.endswith("+json")
     ):
@@ -47,9 +55,14 @@ def _json_body() -> dict[str, Any]:
             "Unsupported media type",
             "Send the page as JSON with Content-Type: application/json.",
         )
-    raw = request.get_data(cache=False)
+    charset = request.mimetype_params.get("charset", "utf-8").strip().lower()
+    if charset not in {"utf-8", "utf8"}:
+        raise Problem(
+            415, "not-utf-8", "Unsupported charset", f"Send JSON as UTF-8, not {charset} (RFC 8259)."
+        )
+    raw = read_body()
     try:
-        body = json.loads(raw)
+        body = json.loads(raw.removeprefix(UTF8_BOM).decode("utf-8"))
     except (ValueError, RecursionError):
         raise Problem(
             400, "malformed-json", "Malformed JSON", "The request body is not valid UTF-8 JSON."
@@ -59,7 +72,8 @@ def _json_body() -> dict[str, Any]:
     return body
 
 
-def _string_field(body: dict[str, Any], name: str, *, required: bool) -> str | None:
+def _string_field(body: dict[str, Any], name: str, *, required: bool, clean: bool = False) -> str | None:
+    """Return a string field; a lone surrogate escape ("\\ud800") is replaced when `clean`, else a 400."""
     value = body.get(name)
     if value is None:
         if required:
@@ -67,6 +81,12 @@ def _string_field(body: dict[str, Any], name: str, *, required: bool) -> str | N
         return None
     if not isinstance(value, str):
         raise Problem(400, "invalid-field", "Invalid request", f"The field '{name}' must be a string.")
+    if _LONE_SURROGATE.search(value):
+        if not clean:
+            raise Problem(
+                400, "invalid-field", "Invalid request", f"The field '{name}' holds a lone surrogate escape."
+            )
+        value = _LONE_SURROGATE.sub(REPLACEMENT_CHARACTER, value)
     return value
 
 
@@ -75,7 +95,7 @@ def _page(body: dict[str, Any]) -> tuple[str, str | None]:
     url = _string_field(body, "url", required=False)
     fetch = current_settings().allow_url_fetch and "html" not in body and url is not None
     if not fetch or url is None:
-        return _string_field(body, "html", required=True) or "", url
+        return _string_field(body, "html", required=True, clean=True) or "", url
     try:
         return fetch_url(url), url
     except FetchError as error:

@@ -192,8 +192,34 @@ def hostile_requests(draw: st.DrawFn) -> dict:
     return {"data": data, "content_type": content_type}
 
 
+_lone_surrogates = st.lists(
+    st.one_of(_text, st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF).map(str)), max_size=8
+).map("".join)
+_BODY_ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "cp1252"]
+
+
+@st.composite
+def invalid_unicode_requests(draw: st.DrawFn) -> dict:
+    """Lone surrogates in any field, surrogate bytes in UTF-8, BOMs, UTF-16/32 bodies, wrong charsets."""
+    fields = draw(st.dictionaries(st.sampled_from(["html", "url", "x"]), _lone_surrogates, min_size=1))
+    if "html" in fields:
+        fields["html"] = draw(st.sampled_from(["<p>", "<article><p>", ""])) + fields["html"] + NORMAL_PAGE
+    text = json.dumps(fields, ensure_ascii=draw(st.booleans()))
+    form = draw(st.sampled_from(["escapes", "surrogate-bytes", "encoded"]))
+    if form == "surrogate-bytes":
+        data = text.encode("utf-8", "surrogatepass")
+    elif form == "encoded":
+        data = text.encode(draw(st.sampled_from(_BODY_ENCODINGS)), "surrogatepass")
+    else:
+        data = text.encode("ascii", "backslashreplace")
+    charset = draw(
+        st.sampled_from(["", "; charset=utf-8", "; charset=UTF-16", "; charset=latin-1", "; charset=x"])
+    )
+    return {"data": data, "content_type": "application/json" + charset}
+
+
 @settings(max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
-@given(request=hostile_requests())
+@given(request=st.one_of(hostile_requests(), invalid_unicode_requests()))
 def test_hostile_requests_never_get_a_5xx(app, request):
     client = app.test_client()
     started = time.monotonic()
@@ -211,6 +237,71 @@ def test_deeply_nested_json_is_a_400(app, depth):
         "/api/v1/analyze", data="[" * depth + "]" * depth, content_type="application/json"
     )
     _problem(response, 400)
+
+
+_STORY = (
+    "<article><h1>Budget agreed</h1><p>The council met {mark} on Monday and agreed the budget"
+    " for next year. The mayor said the vote was close.</p>"
+    "<p>Work on the bridge starts in March, officials said.</p></article>"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        (json.dumps({"html": _STORY.format(mark="\ud800")}).encode(), 200),
+        (b"\xef\xbb\xbf" + json.dumps({"html": _STORY.format(mark="\udfff\ud83d")}).encode(), 200),
+        (
+            json.dumps({"html": _STORY.format(mark="\ud800")}, ensure_ascii=False).encode(
+                "utf-8", "surrogatepass"
+            ),
+            400,
+        ),
+    ],
+    ids=["escaped-lone-surrogate", "bom-and-escaped-surrogates", "surrogate-bytes-in-utf-8"],
+)
+def test_a_lone_surrogate_in_the_page_is_replaced_and_surrogate_bytes_refused(app, data, status):
+    response = app.test_client().post("/api/v1/analyze", data=data, content_type="application/json")
+    if status == 400:
+        _problem(response, 400)
+        return
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    text = response.get_json()["article"]["text"]
+    assert "The council met \ufffd" in text
+    assert not any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def test_a_lone_surrogate_in_the_url_is_a_400(app):
+    body = _problem(
+        app.test_client().post(
+            "/api/v1/analyze",
+            data=json.dumps({"html": NORMAL_PAGE, "url": "https://a.example/\udc80"}),
+            content_type="application/json",
+        ),
+        400,
+    )
+    assert "url" in body["detail"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-le"])
+def test_utf16_and_utf32_bodies_are_refused(app, encoding):
+    data = json.dumps({"html": NORMAL_PAGE}).encode(encoding)
+    _problem(app.test_client().post("/api/v1/analyze", data=data, content_type="application/json"), 400)
+
+
+def test_a_utf8_bom_is_accepted_and_other_charsets_refused(app):
+    data = b"\xef\xbb\xbf" + json.dumps({"html": NORMAL_PAGE}).encode()
+    assert (
+        app.test_client().post("/api/v1/analyze", data=data, content_type="application/json").status_code
+        == 200
+    )
+    latin = json.dumps({"html": NORMAL_PAGE}).encode("latin-1", "replace")
+    _problem(
+        app.test_client().post(
+            "/api/v1/analyze", data=latin, content_type="application/json; charset=latin-1"
+        ),
+        415,
+    )
 
 
 def test_the_app_still_answers_after_the_onslaught(app):

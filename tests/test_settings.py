@@ -184,6 +184,10 @@ def test_one_version_everywhere():
     manifest = json.loads(pathlib.Path(ROOT / "extension" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["version"] == version
     completed = subprocess.run(
-        [sys.executable, "-m", "server.cli", "--version"], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-m", "server.cli", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     )
     assert completed.stdout.strip() == f"sourcecheck {version}"
