@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import ipaddress
 import json
+import socket
 import threading
 import time
 
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.fetch import FetchError, fetch_url
+from server.fetch import FetchError, fetch_url, is_public_address
 from tests.conftest import free_port, page_html
 
 PROBLEM = "application/problem+json"
@@ -92,7 +93,9 @@ def test_an_enabled_fetch_refuses_internal_addresses(make_app):
 
 
 class _Pages(http.server.BaseHTTPRequestHandler):
-    """A tiny site: an article, a redirect to the metadata address, JSON, and a huge page."""
+    """A tiny site: an article, a redirect to the metadata address, JSON, a huge page, a slow one."""
+
+    seen: list[str] = []
 
     def do_GET(self) -> None:  # noqa: N802 (the name is http.server's)
         routes = {
@@ -102,6 +105,10 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             "/data": (200, "application/json", b"{}"),
             "/huge": (200, "text/html", b"<p>" + b"x" * (6 * 1024 * 1024) + b"</p>"),
         }
+        _Pages.seen.append(self.path)
+        if self.path == "/slow":
+            self._trickle()
+            return
         status, kind, body = routes.get(self.path, (404, "text/plain", b"missing"))
         self.send_response(status)
         self.send_header("Content-Type", kind)
@@ -111,6 +118,19 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             self.send_header("Location", "/loop")
         self.end_headers()
         self.wfile.write(body)
+
+    def _trickle(self) -> None:
+        """Send a page one byte every half second, for at most 20 seconds."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        for _ in range(40):
+            try:
+                self.wfile.write(b"x")
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.5)
 
     def log_message(self, *args: object) -> None:
         pass
@@ -152,6 +172,75 @@ def test_fetch_refuses_loopback_by_default(site):
 def test_fetch_checks_every_hop_type_and_size(site, path, why):
     with pytest.raises(FetchError, match=why):
         fetch_url(f"{site}{path}", allowed=_loopback_only)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "64:ff9b::a9fe:a9fe",  # NAT64 of the cloud metadata address
+        "64:ff9b:1::a00:1",  # local-use NAT64
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+        "::127.0.0.1",  # IPv4-compatible
+        "::a00:1",  # IPv4-compatible 10.0.0.1
+        "::ffff:0:7f00:1",  # IPv4-translated
+        "::ffff:127.0.0.1",  # IPv4-mapped
+        "::ffff:192.168.1.1",
+        "192.0.0.1",
+        "192.0.0.9",
+        "192.0.0.10",
+        "192.0.0.255",
+        "0.0.0.0",
+        "100.64.0.1",
+        "fe80::1",
+        "fc00::1",
+    ],
+)
+def test_internal_addresses_in_every_spelling_are_not_public(address):
+    assert not is_public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "64:ff9b::808:808", "2002:808:808::", "2606:4700::1111"])
+def test_public_addresses_stay_public(address):
+    assert is_public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["2130706433", "0x7f000001", "0177.0.0.1", "127.1", "0x7f.0.0.1", "017700000001", "[::ffff:7f00:1]"],
+)
+def test_numeric_spellings_of_loopback_are_refused(site, host):
+    port = site.rsplit(":", 1)[1]
+    with pytest.raises(FetchError, match="not a public address"):
+        fetch_url(f"http://{host}:{port}/article")
+
+
+def test_a_rebinding_resolver_cannot_send_the_fetch_to_loopback(site, monkeypatch):
+    """The name first resolves to an allowed address where nothing listens, then to loopback."""
+    port = int(site.rsplit(":", 1)[1])
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.2", *["127.0.0.1"] * 20])
+
+    def rebinding(host, *args, **kwargs):
+        if host != "rebind.test":
+            return real(host, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (next(answers), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    only_the_decoy = lambda address: str(address) == "127.0.0.2"  # noqa: E731
+    _Pages.seen.clear()
+    with pytest.raises(FetchError):
+        fetch_url(f"http://rebind.test:{port}/article", allowed=only_the_decoy)
+    assert _Pages.seen == [], "the request reached the loopback site"
+
+
+def test_a_page_that_trickles_in_meets_the_fetch_deadline(site, monkeypatch):
+    monkeypatch.setattr("server.fetch.FETCH_DEADLINE_SECONDS", 2, raising=False)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="more than 2 seconds"):
+        fetch_url(f"{site}/slow", allowed=_loopback_only)
+    assert time.monotonic() - started < 6
 
 
 _text = st.text(alphabet=st.characters(codec="utf-8"), max_size=300)
