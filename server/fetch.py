@@ -24,8 +24,8 @@ from bs4.dammit import UnicodeDammit
 from server.config import package_version
 
 CONNECT_TIMEOUT_SECONDS = 5
-READ_TIMEOUT_SECONDS = 10
-FETCH_DEADLINE_SECONDS = 15  # the whole fetch, every hop and byte, so a slow page cannot pin a worker
+READ_TIMEOUT_SECONDS = 5
+FETCH_DEADLINE_SECONDS = 10  # the whole fetch, every hop and byte, so a slow page cannot pin a worker
 MAX_DOWNLOAD_BYTES = 5 * 1024 * 1024  # the API's own body limit: a bigger page would be refused anyway
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
