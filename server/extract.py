@@ -195,6 +195,9 @@ def _attr_text(tag: Tag) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
+MAX_CACHED_MARKS = 256  # real class strings are shorter; the cache then holds at most ~1 MB
+
+
 @functools.lru_cache(maxsize=4096)
 def _names_boilerplate(marks: str) -> bool:
     """Pages repeat the same few class strings, so each is judged once."""
@@ -221,6 +224,8 @@ def _looks_boilerplate(tag: Tag) -> bool:
     if tag.name in _NEVER_BOILERPLATE:
         return False
     marks = _attr_text(tag)
+    if len(marks) > MAX_CACHED_MARKS:  # a huge, unique class string would stay in the cache
+        return bool(_BOILERPLATE_ATTR.search(marks)) and not _CONTENT_ATTR.search(marks)
     return bool(marks) and _names_boilerplate(marks)
 
 

@@ -411,3 +411,76 @@ def test_five_megabytes_of_paragraphs_is_answered(make_app):
     assert response.status_code in {200, 422}
     if response.status_code == 422:
         _problem(response, 422)
+
+
+def _answered_within(client, html: str, seconds: float) -> object:
+    started = time.monotonic()
+    response = client.post("/api/v1/analyze", json={"html": html})
+    elapsed = time.monotonic() - started
+    assert elapsed < seconds, f"took {elapsed:.1f} s"
+    assert response.status_code in {200, 422}, response.get_data(as_text=True)[:300]
+    if response.status_code == 422:
+        _problem(response, 422)
+    return response
+
+
+def test_one_sentence_with_45000_reporting_verbs_is_answered_in_seconds(app):
+    sentence = "The minister said " + "and he said ".join(["x "] * 45_000) + "it was over."
+    _answered_within(app.test_client(), f"<article><h1>Talks</h1><p>{sentence}</p></article>", 20)
+
+
+def test_reading_a_sentence_grows_linearly_with_its_reporting_verbs():
+    """CPU time for 4x the verbs, against the same sentence at 1x in this run: linear is ~4x."""
+    from classifiers.cues import read_cues
+
+    def cpu(n: int) -> float:
+        text = "The minister said " + " and, saying so, she said ".join(["x"] * n) + ", reports NPR."
+        started = time.process_time()
+        read_cues(text)
+        return time.process_time() - started
+
+    cpu(500)
+    ratio = min(cpu(8_000) for _ in range(2)) / min(cpu(2_000) for _ in range(2))
+    assert ratio < 8, f"4x the verbs took {ratio:.1f}x the time"
+
+
+def test_the_page_time_limit_holds_between_long_sentences(make_app):
+    client = make_app(PAGE_TIME_LIMIT_SECONDS=0.3).test_client()
+    sentence = "Officials said " + " and officials said ".join(["the plan"] * 300) + "."
+    html = "<article><h1>Plans</h1>" + "".join(f"<p>{sentence}</p>" for _ in range(40)) + "</article>"
+    response = _answered_within(client, html, 15)
+    assert response.status_code == 422
+    assert "seconds" in response.get_json()["detail"]
+
+
+@pytest.mark.parametrize("tag", ["<p>", "<b>", "<td>"])
+def test_five_megabytes_of_empty_tags_are_refused_before_parsing(make_app, tag):
+    client = make_app(MAX_CONTENT_LENGTH=6 * 1024 * 1024).test_client()
+    response = _answered_within(client, tag * (5 * 1024 * 1024 // len(tag)), 5)
+    assert response.status_code == 422
+    assert "elements" in response.get_json()["detail"]
+
+
+def test_scripts_full_of_less_than_signs_are_not_counted_as_elements(make_app):
+    script = "<script>" + "if (a < b) { x(); } " * 20_000 + "</script>"
+    client = make_app(MAX_ELEMENTS=10_000).test_client()
+    assert client.post("/api/v1/analyze", json={"html": script + NORMAL_PAGE}).status_code == 200
+
+
+def test_unique_huge_class_strings_do_not_stay_in_memory():
+    import gc
+    import tracemalloc
+
+    from server.extract import extract_article
+
+    tracemalloc.start()
+    try:
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(8):
+            extract_article(f'<div class="{n}{"x" * 1_000_000}">{NORMAL_PAGE}</div>')
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 2_000_000, f"{kept:,} bytes kept after 8 pages with a unique 1 MB class"
