@@ -13,6 +13,8 @@ import socket
 import time
 
 from flask import request
+from gunicorn.http.errors import ParseException
+from werkzeug.exceptions import ClientDisconnected
 
 from server.problems import Problem
 
@@ -44,8 +46,14 @@ def read_body() -> bytes:
             chunks.append(chunk)
             if time.monotonic() > deadline:
                 raise _too_slow()
+    except ClientDisconnected as error:  # werkzeug's word for a read that failed
+        if isinstance(error.__context__, TimeoutError):
+            raise _too_slow() from None
+        raise
     except OSError:  # a read timed out (TimeoutError) or the connection broke
         raise _too_slow() from None
+    except ParseException as error:  # gunicorn decodes a chunked body as it is read
+        raise Problem(400, "malformed-body", "Malformed request body", str(error) or "Bad chunk.") from None
     finally:
         if isinstance(connection, socket.socket):
             connection.settimeout(previous)
