@@ -74,26 +74,27 @@ def _looks_binary(head: bytes) -> bool:
 
 
 def read_input(source: str, settings: Settings) -> tuple[str, str | None]:
-    """Return `(html, url)` for a saved page or an http(s) URL; refuse anything else with `InputError`."""
+    """Return `(html, url)` for a saved page or an http(s) URL; refuse anything else with `InputError`
+    (its message is shown after the source's name)."""
     from server.fetch import decode_html, fetch_url
 
     if "://" in source:
         scheme = source.split("://", 1)[0].lower()
         if scheme not in {"http", "https"}:
-            raise InputError(f"{source}: only http and https URLs can be read, not {scheme}://")
+            raise InputError(f"only http and https URLs can be read, not {scheme}://")
         return fetch_url(source), source
     path = pathlib.Path(source)
     if path.is_dir():
-        raise InputError(f"{source}: a directory, not a saved page")
+        raise InputError("a directory, not a saved page")
     size = path.stat().st_size
     if size > settings.max_content_length:
         raise InputError(
-            f"{source}: {size:,} bytes, over the {settings.max_content_length:,}-byte limit "
+            f"{size:,} bytes, over the {settings.max_content_length:,}-byte limit "
             "(SOURCECHECK_MAX_CONTENT_LENGTH)"
         )
     data = path.read_bytes()
     if _looks_binary(data[:BINARY_SNIFF_BYTES]):
-        raise InputError(f"{source}: a binary file, not an HTML page")
+        raise InputError("a binary file, not an HTML page")
     return decode_html(data), None
 
 
