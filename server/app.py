@@ -86,6 +86,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         default_limits=[settings.rate_limit],
         storage_uri=settings.rate_limit_storage,
         headers_enabled=True,
+        # If Redis goes away, count in this process rather than answer 500.
+        in_memory_fallback_enabled=True,
     )
     limiter.exempt(health)
     app.register_blueprint(blueprint)

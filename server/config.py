@@ -10,6 +10,7 @@ taken verbatim as strings, never parsed as JSON.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import math
 import os
 import pathlib
@@ -267,6 +268,8 @@ def _check_storage(value: Any) -> None:
         raise ValueError(
             f"not a limiter storage URI; use memory:// or redis://host:6379 ({scheme or 'no scheme'})"
         )
+    if scheme.startswith(("redis", "valkey")) and importlib.util.find_spec("redis") is None:
+        raise ValueError("needs the redis client: pip install 'sourcecheck[redis]'")
 
 
 def _check_model(value: Any) -> None:
