@@ -82,9 +82,8 @@ def free_port() -> int:
 
 def checkout_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for a subprocess that runs this checkout's code, not an installed copy."""
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SOURCECHECK_")}
-    path = os.pathsep.join(filter(None, [str(ROOT), inherited.get("PYTHONPATH")]))
-    return {**inherited, "PYTHONPATH": path, "PYTHONWARNINGS": "ignore", **(extra or {})}
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, "PYTHONWARNINGS": "ignore", **(extra or {})}
 
 
 @dataclass
