@@ -312,7 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return its exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        status: int = args.run(args)
+        return status
     except BrokenPipeError:
         return 0
     except Exception as error:

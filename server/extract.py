@@ -16,6 +16,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from bs4 import (
     BeautifulSoup,
@@ -424,7 +425,7 @@ def _clean(blocks: list[_RawBlock], title: str | None, byline: str | None) -> li
     return kept
 
 
-def _iter_json_ld(scripts: list[Tag]) -> Iterator[dict]:
+def _iter_json_ld(scripts: list[Tag]) -> Iterator[dict[str, Any]]:
     for script in scripts:
         try:
             data = json.loads(script.string or "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import shutil
 import subprocess
 import time
@@ -18,7 +19,10 @@ pytestmark = pytest.mark.redis
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    """A real redis-server on a free port, nothing saved to disk (.ci/run installs Debian's)."""
+    """The redis-server .ci/run started (TEST_REDIS_URL), or one of our own on a free port."""
+    if os.environ.get("TEST_REDIS_URL"):
+        yield os.environ["TEST_REDIS_URL"]
+        return
     binary = shutil.which("redis-server")
     assert binary, "redis-server is not installed: apt-get install redis-server (as .ci/run does)"
     port = free_port()
@@ -91,6 +95,7 @@ def test_without_a_trusted_proxy_a_forged_header_does_not_buy_a_new_bucket(make_
 
 
 @pytest.mark.server
+@pytest.mark.load
 def test_gunicorn_workers_count_together_and_a_flood_gets_429_not_errors(tmp_path, fresh_redis):
     env = {"SOURCECHECK_RATE_LIMIT": "20 per minute", "SOURCECHECK_RATE_LIMIT_STORAGE": fresh_redis}
     with running_server(tmp_path, workers=2, env=env) as server:
