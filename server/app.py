@@ -6,7 +6,7 @@ import gc
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 from flask_limiter import Limiter
@@ -53,8 +53,6 @@ def _split(test_config: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[
 
 def _client_address() -> str:
     """The client the limiter counts: the peer, or what the trusted proxies report (ProxyFix)."""
-    from flask import request
-
     return request.remote_addr or "unknown"
 
 

@@ -6,7 +6,7 @@ import hashlib
 import pathlib
 from dataclasses import dataclass
 
-from classifiers.model import Model, load_model
+from classifiers.model import Model, ModelError, load_model
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,13 @@ def file_digest(path: pathlib.Path) -> str:
 def load_served(path: pathlib.Path) -> ServedModel:
     """Load a model and its digest; raise `ModelError` when it cannot be loaded.
 
-    The file is hashed before and after loading; a file replaced meanwhile is read again.
+    The file is hashed before and after loading, so the digest is of the file that was read.
     """
-    for _ in range(3):
-        before = file_digest(path) if path.is_file() else ""
-        model = load_model(path)
-        if file_digest(path) == before:
-            return ServedModel(model, before)
-    return ServedModel(model, file_digest(path))
+    try:
+        before = file_digest(path)
+    except OSError as error:
+        raise ModelError(f"{path}: cannot read the model file ({error})") from None
+    model = load_model(path)
+    if file_digest(path) != before:
+        raise ModelError(f"{path}: the file changed while it was loaded; reload again")
+    return ServedModel(model, before)

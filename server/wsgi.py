@@ -9,6 +9,7 @@ old app in the master, so the new workers serve the old model.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -101,11 +102,16 @@ class GunicornServer(BaseApplication):
         if self.callable is None:
             return
         try:
-            self.callable = self._factory()
+            fresh = self._factory()
         except (ModelError, SettingsError) as error:
             _log.error("reload refused, the loaded model stays: %s", error)
-        else:
-            _log.info("reloaded the app and its model")
+            return
+        self.callable = fresh
+        # create_app froze what was loaded, the old app included; let the collector free it.
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        _log.info("reloaded the app and its model")
 
 
 def application() -> Flask:
