@@ -190,9 +190,12 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": _ok("AnalyzeResponse", "The article, its labelled sentences and a summary."),
                         "400": _problem("Malformed JSON, or a missing or ill-typed field."),
+                        "401": _problem("An API key is configured and was not sent, or is wrong."),
+                        "408": _problem("The request body did not arrive in time."),
                         "413": _problem("The request body is too large."),
-                        "415": _problem("The body is not JSON."),
+                        "415": _problem("The body is not JSON, or not UTF-8."),
                         "422": _problem("No article body was found, or the page is too large to read."),
+                        "429": _problem("Too many requests from this client; see Retry-After."),
                     },
                 }
             },
