@@ -14,6 +14,7 @@ Traffic stays on 127.0.0.1; the server stops at the end.
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import pathlib
 import signal
@@ -49,6 +50,12 @@ def _run_clients(url: str, pages: list, clients: int, seconds: float) -> tuple[l
     return results, threads
 
 
+def _breakdown(statuses: list[int]) -> str:
+    """Say how many of each failure: 0 is a connection lost (a killed worker's requests in flight)."""
+    counts = collections.Counter(statuses)
+    return ", ".join(f"{n} x {status or 'connection lost'}" for status, n in sorted(counts.items()))
+
+
 def kill_phase(url: str, master: int, pages: list, args: argparse.Namespace) -> None:
     expected = len(workers_of(master))
     results, threads = _run_clients(url, pages, args.clients, args.seconds)
@@ -72,7 +79,7 @@ def kill_phase(url: str, master: int, pages: list, args: argparse.Namespace) -> 
     )
     print(
         f"  requests {len(results)}, errors {len(errors)} ({share:.2%})"
-        + (f", statuses {sorted(set(errors))}" if errors else "")
+        + (f": {_breakdown(errors)}" if errors else "")
     )
     print(
         f"  workers back to {expected}: " + (f"after {back:.2f} s" if back is not None else "not within 60 s")
@@ -93,9 +100,12 @@ def steady_phase(url: str, master: int, pages: list, args: argparse.Namespace) -
     print(
         f"phase 2: {args.clients} clients, {args.steady_seconds:.0f} s steady, RSS every {SAMPLE_SECONDS} s"
     )
-    print(f"  requests {len(results)}, errors {len(errors)}")
+    shown = f": {_breakdown(errors)}" if errors else ""
+    print(f"  requests {len(results)}, errors {len(errors)}{shown}")
     per_minute = 60 // SAMPLE_SECONDS
     for pid, values in sorted(samples.items()):
+        if not values:
+            continue
         first, last = statistics.mean(values[:per_minute]), statistics.mean(values[-per_minute:])
         shown = " ".join(f"{value:.0f}" for value in values)
         print(
@@ -123,7 +133,8 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             kill_phase(server.url, server.process.pid, pages, args)
-            steady_phase(server.url, server.process.pid, pages, args)
+            if args.steady_seconds > 0:
+                steady_phase(server.url, server.process.pid, pages, args)
 
 
 if __name__ == "__main__":
