@@ -4,6 +4,8 @@ speaker, "according to", or only a vague group or an agentless passive.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,7 +71,7 @@ _IMPERSONAL = re.compile(
 _THAT_AFTER = re.compile(r" that ")
 _SENTENCE_END = re.compile(r"[.!?]?[”\"’]?\s*$")
 _SHORT_CLAUSE_BEFORE = re.compile(r",\s*(?:[\w'’.\-]+\s+){1,4}$")
-_COMMA_BEFORE = re.compile(r",\s*$")
+_SPACE = re.compile(r"\s")
 _NAME_TO_SENTENCE_END = re.compile(
     r"\s+(?:the\s+)?[A-Z][\w.&'’\-]*(?:\s+[A-Z][\w.&'’\-]*){0,3}[.!?]?[”\"’]?\s*$"
 )
@@ -155,7 +157,7 @@ def _noun_form_is_verb(text: str, tokens: list[str], index: int, match: re.Match
     following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
     if tokens[index] == "reports" and tokens[index - 1][0].isupper() and following in _CLAUSE_OPENERS:
         return True  # "CBS DFW reports the man ...", "As Emily Feng reports for NPR"
-    if _COMMA_BEFORE.search(text, 0, match.start()) and _NAME_TO_SENTENCE_END.match(text, match.end()):
+    if _ends_with_comma(text, match.start()) and _NAME_TO_SENTENCE_END.match(text, match.end()):
         return True  # "..., reports NPR."
     return (
         _SENTENCE_END.match(text, match.end()) is not None
@@ -384,6 +386,29 @@ def _says_something(text: str, tokens: list[str], index: int, match: re.Match[st
     )
 
 
+class _SpanIndex:
+    """Answers "does any span hold this position?" in log time, where `any(...)` over all of
+    them made a sentence with thousands of reporting verbs quadratic."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def covers(self, position: int) -> bool:
+        index = bisect.bisect_right(self.starts, position) - 1
+        return index >= 0 and self.reach[index] > position
+
+
+def _ends_with_comma(text: str, end: int) -> bool:
+    """Whether `text[:end]` ends in a comma and then only whitespace (`,\\s*$`), found by looking
+    back from `end`: a search from 0 made every reporting verb scan the whole sentence."""
+    index = end
+    while index > 0 and _SPACE.match(text, index - 1):
+        index -= 1
+    return index > 0 and text[index - 1] == ","
+
+
 def _find_attribution(
     text: str,
     words: list[re.Match[str]],
@@ -401,6 +426,8 @@ def _find_attribution(
     for span, subject in _phrase_subjects(text, vocabulary):
         verbs.append(span)
         best = _better(best, text, subject)
+    # Spans appended below are single words, which never hold a later word's start.
+    taken = _SpanIndex([*verbs, *passive])
     for index in [i for i, token in enumerate(tokens) if token in _VERB_FORMS]:
         match = words[index]
         if not _reports(text, tokens, index, match):
@@ -412,11 +439,11 @@ def _find_attribution(
                 verbs.append(match.span())
                 best = _better(best, text, _subject_after(text, words[index + 1].end()))
             continue
-        if any(start <= match.start() < end for start, end in (*verbs, *passive)):
+        if taken.covers(match.start()):
             continue
         verbs.append(match.span())
         subject = _subject_before(text, match.start())
-        if subject and tokens[index].endswith("ing") and _COMMA_BEFORE.search(text, 0, match.start()):
+        if subject and tokens[index].endswith("ing") and _ends_with_comma(text, match.start()):
             subject = _clause_subject(text, text.rindex(",", 0, match.start()), subject)
         best = _better(best, text, subject)
         before = text[max(0, match.start() - 3) : match.start()]

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from classifiers.features import ModelInput
 from classifiers.model import MODEL_NAME, Model
 from classifiers.predict import classify
 from classifiers.sentences import split_sentences
+from server.config import Settings
 from server.extract import Article, PageTooLargeError, extract_article
 from server.problems import Problem
 from server.report import sentence_entry, summarize
 
-CLASSIFY_BATCH = 500  # sentences classified between two looks at the clock
+CLASSIFY_BATCH = 500  # at most this many sentences classified between two looks at the clock
+CLASSIFY_BATCH_CHARS = 20_000  # ... and at most this much text (~20 ms), so one huge sentence cannot hide
+_START_TAG = re.compile(r"<[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -27,12 +32,12 @@ class Limits:
     context_chars: int
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Limits:
+    def from_settings(cls, settings: Settings) -> Limits:
         return cls(
-            max_elements=int(config["MAX_ELEMENTS"]),
-            max_text_chars=int(config["MAX_TEXT_CHARS"]),
-            time_limit_seconds=float(config["PAGE_TIME_LIMIT_SECONDS"]),
-            context_chars=int(config["QUOTE_CONTEXT_CHARS"]),
+            max_elements=settings.max_elements,
+            max_text_chars=settings.max_text_chars,
+            time_limit_seconds=settings.page_time_limit_seconds,
+            context_chars=settings.quote_context_chars,
         )
 
 
@@ -57,7 +62,42 @@ def _article_fields(article: Article) -> dict[str, Any]:
     }
 
 
+def _count_start_tags(html: str, limit: int) -> int:
+    """Count what could open an element, cheaply: a parser builds at most one element per `<`."""
+    if html.count("<") <= limit:
+        return 0
+    return sum(1 for _ in _START_TAG.finditer(html))
+
+
+def _refuse_oversized(html: str, limits: Limits) -> None:
+    """Refuse a page with too many elements before a parser spends seconds building its tree."""
+    tags = _count_start_tags(html, limits.max_elements)
+    if tags > limits.max_elements:
+        raise Problem(
+            422,
+            "page-too-large",
+            "Page too large",
+            f"The page has {tags:,} tags; the limit is {limits.max_elements:,} elements.",
+        )
+
+
+def _batches(inputs: list[ModelInput]) -> Iterator[list[ModelInput]]:
+    """Split the sentences into batches bounded by count and by text length."""
+    batch: list[ModelInput] = []
+    chars = 0
+    for item in inputs:
+        size = len(item.text) + len(item.context)
+        if batch and (len(batch) >= CLASSIFY_BATCH or chars + size > CLASSIFY_BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += size
+    if batch:
+        yield batch
+
+
 def _extract(html: str, url: str | None, limits: Limits, check_time: Any) -> Article:
+    _refuse_oversized(html, limits)
     try:
         article = extract_article(html, url, max_elements=limits.max_elements, check_time=check_time)
     except PageTooLargeError as error:
@@ -95,11 +135,12 @@ def analyze(html: str, url: str | None, model: Model, limits: Limits) -> dict[st
     sentences = split_sentences(
         article.text, [(block.start, block.end) for block in article.blocks], [b.kind for b in article.blocks]
     )
+    check_time()
     inputs = [sentence.input for sentence in sentences]
     predictions = []
-    for start in range(0, len(inputs), CLASSIFY_BATCH):
+    for batch in _batches(inputs):
         check_time()
-        predictions += classify(model, inputs[start : start + CLASSIFY_BATCH])
+        predictions += classify(model, batch)
     entries = [
         sentence_entry(article.text, sentence, prediction, limits.context_chars)
         for sentence, prediction in zip(sentences, predictions, strict=True)

@@ -10,25 +10,42 @@ import os
 import pathlib
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from importlib import metadata
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from classifiers.evaluate import format_scores, score
-from classifiers.features import PARAGRAPH, ModelInput
-from classifiers.labels import FLAGGED, READER_NAMES
-from classifiers.model import BUNDLED_MODEL, Model, ModelError, load_model
-from classifiers.predict import classify
-from classifiers.samples import SampleError, read_jsonl
-from server.config import DEFAULT_HOST, DEFAULT_PORT, DEFAULTS, REQUEST_TIMEOUT_SECONDS
-from server.fetch import FetchError, read_page
-from server.problems import Problem, problem_body
+from server.config import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    KEEPALIVE_SECONDS,
+    REQUEST_TIMEOUT_SECONDS,
+    THREADS_PER_WORKER,
+    Settings,
+    SettingsError,
+    package_version,
+)
+
+# Every other import waits for the command that needs it: `sourcecheck --help` loads no model.
+if TYPE_CHECKING:
+    from classifiers.model import Model
+    from server.served import ServedModel
 
 # Training runs from a checkout: samples in, the model file that ships with the package out.
 DEFAULT_SAMPLES = pathlib.Path("samples/sentences")
 DEFAULT_MODEL_OUT = pathlib.Path("classifiers/models/sourcecheck.skops")
+BINARY_SNIFF_BYTES = 8192  # how much of a file is looked at to tell a binary file from a page
+MAX_CONTROL_SHARE = 0.05  # pages have almost no control characters; compressed data has ~12 %
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
+
+
+class InputError(ValueError):
+    """An input the command will not read; the message names it and says why."""
 
 
 def _serve(args: argparse.Namespace) -> int:
+    try:
+        Settings.load()
+    except SettingsError as error:
+        sys.stderr.write(f"sourcecheck serve: {error}\n")
+        return 2
     from server import create_app
 
     if args.dev:
@@ -39,6 +56,9 @@ def _serve(args: argparse.Namespace) -> int:
     options = {
         "bind": f"{args.host}:{args.port}",
         "workers": args.workers or os.cpu_count() or 1,
+        "worker_class": "server.wsgi.ProblemThreadWorker",
+        "threads": THREADS_PER_WORKER,
+        "keepalive": KEEPALIVE_SECONDS,
         "timeout": REQUEST_TIMEOUT_SECONDS,
         "graceful_timeout": REQUEST_TIMEOUT_SECONDS,
         "preload_app": True,
@@ -48,14 +68,49 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _analyze_one(source: str, model: Model) -> dict[str, Any]:
+def _looks_binary(head: bytes) -> bool:
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in _TEXT_CONTROLS)
+    return controls > MAX_CONTROL_SHARE * max(len(head), 1)
+
+
+def read_input(source: str, settings: Settings) -> tuple[str, str | None]:
+    """Return `(html, url)` for a saved page or an http(s) URL; refuse anything else with `InputError`
+    (its message is shown after the source's name)."""
+    from server.fetch import decode_html, fetch_url
+
+    if "://" in source:
+        scheme = source.split("://", 1)[0].lower()
+        if scheme not in {"http", "https"}:
+            raise InputError(f"only http and https URLs can be read, not {scheme}://")
+        return fetch_url(source), source
+    path = pathlib.Path(source)
+    if path.is_dir():
+        raise InputError("a directory, not a saved page")
+    size = path.stat().st_size
+    if size > settings.max_content_length:
+        raise InputError(
+            f"{size:,} bytes, over the {settings.max_content_length:,}-byte limit "
+            "(SOURCECHECK_MAX_CONTENT_LENGTH)"
+        )
+    data = path.read_bytes()
+    if _looks_binary(data[:BINARY_SNIFF_BYTES]):
+        raise InputError("a binary file, not an HTML page")
+    return decode_html(data), None
+
+
+def _analyze_one(source: str, served: ServedModel, settings: Settings) -> dict[str, Any]:
     from server.analysis import Limits, analyze
 
-    html, url = read_page(source)
-    return analyze(html, url, model, Limits.from_config(DEFAULTS))
+    html, url = read_input(source, settings)
+    result = analyze(html, url, served.model, Limits.from_settings(settings))
+    return {**result, "model": {**result["model"], "digest": served.digest}}
 
 
 def _failure(source: str, error: Exception) -> dict[str, Any]:
+    from server.problems import Problem, problem_body
+
     if isinstance(error, Problem):
         body = problem_body(error.code or 422, error.title, error.description or "", error.slug)
     else:
@@ -64,6 +119,8 @@ def _failure(source: str, error: Exception) -> dict[str, Any]:
 
 
 def _print_report(source: str, result: dict[str, Any], out: TextIO) -> None:
+    from classifiers.labels import FLAGGED, READER_NAMES
+
     article, summary = result["article"], result["summary"]
     out.write(f"{article['title'] or '(untitled)'}\n{source}\n")
     counts = ", ".join(f"{n} {label}" for label, n in summary["counts"].items())
@@ -104,15 +161,20 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _analyze_inputs(args: argparse.Namespace) -> int:
-    model = _load(args.model)
+    from server.fetch import FetchError
+    from server.problems import Problem
+    from server.served import load_served
+
+    settings = Settings.load()
     if args.json and len(args.inputs) != 1:
         sys.stderr.write("sourcecheck analyze --json takes one input; use --jsonl for several\n")
         return 2
+    served = load_served(args.model or settings.model_path)
     status = 0
     for source in args.inputs:
         try:
-            result = _analyze_one(source, model)
-        except (Problem, FetchError, OSError, UnicodeError) as error:
+            result = _analyze_one(source, served, settings)
+        except (Problem, FetchError, InputError, OSError, UnicodeError) as error:
             status = 1
             failure = _failure(source, error)
             if args.jsonl:
@@ -131,23 +193,44 @@ def _analyze_inputs(args: argparse.Namespace) -> int:
     return status
 
 
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _read_records(path: pathlib.Path) -> Iterable[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
+    """Yield each line's record; refuse a malformed line with `InputError` naming file:line."""
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            where = f"{path}:{number}"
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise InputError(f"{where}: not UTF-8 (byte {error.start + 1} of the line)") from None
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise SampleError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+            except (ValueError, RecursionError) as error:
+                reason = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
+                raise InputError(f"{where}: not valid JSON ({reason})") from None
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise SampleError(f"{path}:{number}: each line needs a string 'text'")
-            if not isinstance(record.get("context") or "", str):
-                raise SampleError(f"{path}:{number}: 'context' must be a string")
+                raise InputError(f"{where}: each line needs a string 'text'")
+            for key in ("context", "kind"):
+                if not isinstance(record.get(key) or "", str):
+                    raise InputError(f"{where}: '{key}' must be a string")
+            if any(_has_lone_surrogate(record.get(key) or "") for key in ("text", "context", "kind")):
+                raise InputError(f"{where}: invalid Unicode (a lone surrogate escape)")
             yield number, record
 
 
 def _classify(args: argparse.Namespace) -> int:
+    from classifiers.features import PARAGRAPH, ModelInput
+    from classifiers.predict import classify
+
     model = _load(args.model)
     records = [record for _, record in _read_records(args.file)]
     inputs = [
@@ -164,6 +247,7 @@ def _classify(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from classifiers.evaluate import format_scores
     from classifiers.train import STEPS, train
 
     with tqdm(total=len(STEPS), desc="training", unit="step", file=sys.stderr) as bar:
@@ -183,6 +267,10 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    from classifiers.evaluate import format_scores, score
+    from classifiers.predict import classify
+    from classifiers.samples import read_jsonl
+
     model = _load(args.model)
     samples = list(read_jsonl(args.file))
     predictions = classify(model, [sample.input for sample in samples])
@@ -199,13 +287,15 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _load(path: pathlib.Path | None) -> Model:
-    return load_model(path or BUNDLED_MODEL)
+    from classifiers.model import load_model
+
+    return load_model(path or Settings.load().model_path)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of the `sourcecheck` command line."""
     parser = argparse.ArgumentParser(prog="sourcecheck", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {metadata.version('sourcecheck')}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the API (gunicorn; --dev for Flask's server)")
@@ -251,12 +341,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return its exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        status: int = args.run(args)
+        return status
     except BrokenPipeError:
         return 0
-    except (ModelError, SampleError, OSError) as error:
+    except Exception as error:
+        if not _is_user_error(error):
+            raise
         sys.stderr.write(f"sourcecheck: {error}\n")
         return 1
+
+
+def _is_user_error(error: Exception) -> bool:
+    """Whether an error is about the input or the setup (one line), not a bug (a traceback)."""
+    if isinstance(error, OSError | InputError | SettingsError):
+        return True
+    from classifiers.model import ModelError
+    from classifiers.samples import SampleError
+
+    return isinstance(error, ModelError | SampleError)
 
 
 if __name__ == "__main__":

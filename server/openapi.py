@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from classifiers.labels import LABELS
+from server.config import package_version
 
 _LABEL = {"type": "string", "enum": list(LABELS)}
 _PROBABILITIES = {
@@ -96,7 +97,17 @@ _SCHEMAS: dict[str, Any] = {
             "attributed_share": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
         }
     ),
-    "ModelRef": _object({"name": {"type": "string"}, "version": {"type": "string"}}),
+    "ModelRef": _object(
+        {
+            "name": {"type": "string"},
+            "version": {"type": "string"},
+            "digest": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{64}$",
+                "description": "SHA-256 of the model file this worker serves.",
+            },
+        }
+    ),
     "Timing": _object(
         {"extract": {"type": "number"}, "classify": {"type": "number"}, "total": {"type": "number"}}
     ),
@@ -117,6 +128,7 @@ _SCHEMAS: dict[str, Any] = {
         {
             "name": {"type": "string"},
             "version": {"type": "string"},
+            "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
             "labels": {"type": "array", "items": _LABEL},
             "trained_at": _NULLABLE_STRING,
             "samples_digest": _NULLABLE_STRING,
@@ -154,7 +166,7 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "sourcecheck API",
-            "version": "1.0.0",
+            "version": package_version(),
             "description": (
                 "Finds the sentences of a news article that name no source or voice the writer's opinion."
             ),
@@ -178,9 +190,12 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": _ok("AnalyzeResponse", "The article, its labelled sentences and a summary."),
                         "400": _problem("Malformed JSON, or a missing or ill-typed field."),
+                        "401": _problem("An API key is configured and was not sent, or is wrong."),
+                        "408": _problem("The request body did not arrive in time."),
                         "413": _problem("The request body is too large."),
-                        "415": _problem("The body is not JSON."),
+                        "415": _problem("The body is not JSON, or not UTF-8."),
                         "422": _problem("No article body was found, or the page is too large to read."),
+                        "429": _problem("Too many requests from this client; see Retry-After."),
                     },
                 }
             },
@@ -217,6 +232,13 @@ def openapi_document() -> dict[str, Any]:
         },
         "components": {
             "schemas": _SCHEMAS,
-            "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "adminToken": {"type": "apiKey", "in": "header", "name": "X-Admin-Token"},
+                "apiKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Needed by every call but health when SOURCECHECK_API_KEY is set.",
+                },
+            },
         },
     }

@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import pathlib
-import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
 import requests
@@ -80,25 +80,33 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _sourcecheck_command() -> list[str]:
-    script = pathlib.Path(sys.executable).with_name("sourcecheck")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("sourcecheck")
-    return [found] if found else [sys.executable, "-m", "server.cli"]
+def checkout_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a subprocess that runs this checkout's code, not an installed copy."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, "PYTHONWARNINGS": "ignore", **(extra or {})}
+
+
+@dataclass
+class RunningServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: pathlib.Path
 
 
 @contextlib.contextmanager
-def running_api(workdir: pathlib.Path, workers: int = 2) -> Iterator[str]:
-    """Run `sourcecheck serve` (gunicorn, the shipped model) on a free port; yield its URL."""
+def running_server(
+    workdir: pathlib.Path, workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[RunningServer]:
+    """Run `sourcecheck serve` (gunicorn) from the checkout on a free port until the block ends."""
     port = free_port()
     log = workdir / "server.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [*_sourcecheck_command(), "serve", "--port", str(port), "--workers", str(workers)],
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", str(workers)],
             stdout=sink,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            env=checkout_environment(env),
+            cwd=ROOT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -112,7 +120,14 @@ def running_api(workdir: pathlib.Path, workers: int = 2) -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
             time.sleep(0.2)
-        yield url
+        yield RunningServer(url, process, log)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        process.wait(timeout=60)
+
+
+@contextlib.contextmanager
+def running_api(workdir: pathlib.Path, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run `sourcecheck serve` (gunicorn, the shipped model) on a free port; yield its URL."""
+    with running_server(workdir, workers, env) as server:
+        yield server.url

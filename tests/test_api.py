@@ -1,4 +1,6 @@
+import hashlib
 import json
+import shutil
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -137,18 +139,40 @@ def test_responses_are_not_sniffed(client):
     assert client.get("/api/v1/health").headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_model_reload_needs_the_admin_token(client):
+def test_model_reload_needs_the_admin_token(client, test_model_path):
     assert_problem(client.post("/api/v1/model/reload"), 401)
-    assert_problem(client.post("/api/v1/model/reload", headers={"Authorization": "Bearer wrong"}), 401)
-    response = client.post("/api/v1/model/reload", headers={"Authorization": "Bearer s3cret"})
+    assert_problem(client.post("/api/v1/model/reload", headers={"X-Admin-Token": "wrong"}), 401)
+    assert_problem(client.post("/api/v1/model/reload", headers={"Authorization": "Bearer s3cret"}), 401)
+    response = client.post("/api/v1/model/reload", headers={"X-Admin-Token": "s3cret"})
     assert response.status_code == 200
     assert_matches("ModelInfo", response.get_json())
+    assert response.get_json()["digest"] == hashlib.sha256(test_model_path.read_bytes()).hexdigest()
+
+
+def test_model_reload_works_with_an_api_key_set(make_app):
+    client = make_app(API_KEY="reader-key", ADMIN_TOKEN="admin-token").test_client()
+    key = {"Authorization": "Bearer reader-key"}
+    assert_problem(client.post("/api/v1/model/reload", headers=key), 401)
+    assert_problem(client.post("/api/v1/model/reload", headers={"X-Admin-Token": "admin-token"}), 401)
+    both = client.post("/api/v1/model/reload", headers={**key, "X-Admin-Token": "admin-token"})
+    assert both.status_code == 200, both.get_data(as_text=True)
+    assert_matches("ModelInfo", both.get_json())
+
+
+def test_a_model_file_that_cannot_be_loaded_is_409_and_the_old_one_stays(make_app, test_model_path, tmp_path):
+    path = tmp_path / "model.skops"
+    shutil.copy(test_model_path, path)
+    shutil.copy(test_model_path.with_suffix(".json"), path.with_suffix(".json"))
+    client = make_app(MODEL_PATH=str(path), ADMIN_TOKEN="admin-token").test_client()
+    before = client.get("/api/v1/model").get_json()["digest"]
+    path.write_bytes(b"not a model")
+    assert_problem(client.post("/api/v1/model/reload", headers={"X-Admin-Token": "admin-token"}), 409)
+    assert client.get("/api/v1/model").get_json()["digest"] == before
+    assert client.post("/api/v1/analyze", json={"html": page_html("seed-wire")}).status_code == 200
 
 
 def test_model_reload_is_refused_without_a_configured_token(make_app):
-    assert_problem(
-        make_app().test_client().post("/api/v1/model/reload", headers={"Authorization": "Bearer "}), 403
-    )
+    assert_problem(make_app().test_client().post("/api/v1/model/reload", headers={"X-Admin-Token": ""}), 403)
 
 
 def test_an_unexpected_error_is_a_500_problem_without_internals(make_app, monkeypatch):

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from server.cli import main
-from tests.conftest import PAGES, SAMPLES
+from tests.conftest import PAGES, ROOT, SAMPLES
 
 
 @pytest.fixture()
@@ -141,3 +141,63 @@ def test_version(capsys):
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.startswith("sourcecheck ")
+
+
+def test_analyze_refuses_a_binary_file_with_one_line(run, tmp_path):
+    binary = tmp_path / "photo.html"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    status, out, err = run("analyze", str(binary))
+    assert status == 1
+    assert err.strip() == f"{binary}: a binary file, not an HTML page"
+    assert out == ""
+
+
+def test_analyze_refuses_a_file_over_the_body_limit(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCECHECK_MAX_CONTENT_LENGTH", "10000")
+    big = tmp_path / "big.html"
+    big.write_text("<p>" + "word " * 5000 + "</p>", encoding="utf-8")
+    status, _, err = run("analyze", str(big))
+    assert status == 1
+    assert len(err.strip().splitlines()) == 1
+    assert "over the 10,000-byte limit" in err
+
+
+def test_analyze_says_which_schemes_it_reads(run):
+    for url in ("ftp://example.org/page.html", "file:///etc/passwd", "javascript://alert(1)"):
+        status, _, err = run("analyze", url)
+        assert status == 1
+        assert err.strip().startswith(f"{url}: only http and https URLs can be read")
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b'{"text": "Fine."}\n{"text": "caf\xe9"}\n', "not UTF-8"),
+        (b'{"text": "Fine."}\n{"text": "cut off\n', "not valid JSON"),
+        (b'{"text": "Fine."}\n{"text": "\\ud800 broken"}\n', "lone surrogate"),
+        (b'{"text": "Fine."}\n{"text": "A.", "kind": 3}\n', "'kind' must be a string"),
+        (b'{"text": "Fine."}\n' + b"[" * 100_000 + b"\n", "not valid JSON"),
+    ],
+    ids=["latin-1", "truncated", "surrogate", "kind", "deep"],
+)
+def test_classify_names_file_and_line_of_malformed_json_lines(run, tmp_path, content, why):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(content)
+    status, _, err = run("classify", str(path))
+    assert status == 1
+    assert err.startswith(f"sourcecheck: {path}:2: ")
+    assert why in err
+    assert "Traceback" not in err
+
+
+def test_help_loads_neither_flask_nor_the_model():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, server.cli\n"
+        "try:\n    server.cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('flask', 'sklearn', 'skops', 'bs4', 'requests') if m in sys.modules))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert shown.stdout.strip().splitlines()[-1] == "[]"

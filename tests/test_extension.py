@@ -17,6 +17,8 @@ from playwright.sync_api import sync_playwright
 from tests.benchmarks.news import default_min_score
 from tests.conftest import ROOT, free_port, page_html, running_api
 
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
 EXTENSION = ROOT / "extension"
 CHROMIUM_FLAGS = [
     "--no-sandbox",

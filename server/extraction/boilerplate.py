@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Callable
 
 from bs4 import Tag
 
@@ -110,7 +111,21 @@ def attr_text(tag: Tag) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
-@functools.lru_cache(maxsize=4096)
+MAX_CACHED_MARKS = 256  # real class strings are shorter; the caches then hold at most ~3 MB
+
+
+def _cached_by_marks(judge: Callable[[str], bool]) -> Callable[[str], bool]:
+    """Judge each class string once, since pages repeat the same few; a huge one is judged
+    afresh, as a unique 4 MB class attribute would otherwise stay in the cache."""
+    cached = functools.lru_cache(maxsize=4096)(judge)
+
+    def judged(marks: str) -> bool:
+        return judge(marks) if len(marks) > MAX_CACHED_MARKS else cached(marks)
+
+    return judged
+
+
+@_cached_by_marks
 def _names_boilerplate(marks: str) -> bool:
     """Pages repeat the same few class strings, so each is judged once."""
     if _EMBED_ATTR.search(marks):
@@ -136,12 +151,12 @@ def is_skipped(tag: Tag) -> bool:
     return isinstance(style, str) and bool(_HIDDEN_STYLE.search(style))
 
 
-@functools.lru_cache(maxsize=4096)
+@_cached_by_marks
 def _hidden_class(classes: str) -> bool:
     return bool(_HIDDEN_CLASS.search(classes))
 
 
-@functools.lru_cache(maxsize=4096)
+@_cached_by_marks
 def _names_access(marks: str) -> bool:
     return bool(_ACCESS_ATTR.search(marks))
 

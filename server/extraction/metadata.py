@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import Tag
@@ -91,7 +92,7 @@ def _clean(value: object) -> str | None:
     return _WHITESPACE.sub(" ", html_entities.unescape(value)).strip() or None
 
 
-def _iter_json_ld(scripts: list[Tag]) -> Iterator[dict]:
+def _iter_json_ld(scripts: list[Tag]) -> Iterator[dict[str, Any]]:
     for script in scripts:
         try:
             data = json.loads(script.string or "")
@@ -107,7 +108,7 @@ def _iter_json_ld(scripts: list[Tag]) -> Iterator[dict]:
                 yield item
 
 
-def _person_name(value: object, graph: dict[str, dict]) -> str | None:
+def _person_name(value: object, graph: dict[str, dict[str, Any]]) -> str | None:
     """The name of a JSON-LD author: a string, a Person, a reference into the graph, or a list."""
     if isinstance(value, str):
         return None if value.startswith(("http://", "https://")) else _clean(value)
@@ -126,7 +127,7 @@ def _keep_first(meta: dict[str, str | None], key: str, value: str | None) -> Non
         meta[key] = value
 
 
-def _is_article(item: dict) -> bool:
+def _is_article(item: dict[str, Any]) -> bool:
     kind = item.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     return any(isinstance(k, str) and ("Article" in k or "Posting" in k or k == "Report") for k in kinds)
