@@ -1,0 +1,44 @@
+// The display policy: which of the API's sentences a reader is shown. The one place this
+// rule lives; tests/benchmarks/news.py (`_is_shown`) mirrors it so the benchmark's "shown
+// flags" figure measures what the extension shows. Loaded as a classic script.
+globalThis.SOURCECHECK_POLICY = (() => {
+  // Blocks whose sentences are never flagged: they label the story rather than tell it.
+  const NEVER_SHOWN_KINDS = new Set(["heading", "caption"]);
+  // Fewer words than this is a fragment ("IXIC", "Step 3.", "Photo: Reuters"), not a claim.
+  const MIN_WORDS = 4;
+  // A sentence this short without a closing mark is a label or a list number, not prose.
+  const MIN_WORDS_UNPUNCTUATED = 8;
+  // "By Jane Doe and John Roe", "By JANE DOE, Reuters": a byline, at most this many words.
+  const MAX_BYLINE_WORDS = 12;
+  // Below the chosen threshold, "show more" reveals flags down to this confidence.
+  const SHOW_MORE_MIN_SCORE = 0.5;
+  const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+  const CLOSED = /[.!?…]["'”’»)\]]*$/u;
+  const BYLINE = /^(?:by|written by|words by|reporting by)\s+\p{Lu}/iu;
+
+  const words = (text) => text.match(WORD) ?? [];
+
+  function isFragment(text) {
+    const count = words(text).length;
+    return count < MIN_WORDS || (count < MIN_WORDS_UNPUNCTUATED && !CLOSED.test(text.trim()));
+  }
+
+  function isByline(text, byline) {
+    const count = words(text).length;
+    if (count > MAX_BYLINE_WORDS) return false;
+    if (BYLINE.test(text.trim())) return true;
+    return Boolean(byline) && text.toLowerCase().includes(byline.toLowerCase());
+  }
+
+  // Whether a sentence of the page can be shown at all, whatever its confidence.
+  function isShowable(sentence, byline) {
+    return !NEVER_SHOWN_KINDS.has(sentence.kind ?? "paragraph") && !isFragment(sentence.text) && !isByline(sentence.text, byline);
+  }
+
+  // The sentences shown at a threshold, among the labels the reader chose.
+  function shown(sentences, { labels, minScore, byline = null }) {
+    return sentences.filter((s) => labels.includes(s.label) && s.score >= minScore && isShowable(s, byline));
+  }
+
+  return Object.freeze({ NEVER_SHOWN_KINDS, MIN_WORDS, MIN_WORDS_UNPUNCTUATED, MAX_BYLINE_WORDS, SHOW_MORE_MIN_SCORE, isFragment, isByline, isShowable, shown });
+})();
