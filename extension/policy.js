@@ -10,11 +10,14 @@ globalThis.SOURCECHECK_POLICY = (() => {
   const MIN_WORDS_UNPUNCTUATED = 8;
   // "By Jane Doe and John Roe", "By JANE DOE, Reuters": a byline, at most this many words.
   const MAX_BYLINE_WORDS = 12;
+  // The article's byline with at most this many more characters ("Jane Doe, Reuters").
+  const BYLINE_SLACK_CHARS = 12;
   // Below the chosen threshold, "show more" reveals flags down to this confidence.
   const SHOW_MORE_MIN_SCORE = 0.5;
   const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
   const CLOSED = /[.!?…]["'”’»)\]]*$/u;
-  const BYLINE = /^(?:by|written by|words by|reporting by)\s+\p{Lu}/iu;
+  const BYLINE_START = /^(?:By|BY|Written by|Words by|Reporting by)\s+(?=\p{Lu})/u;
+  const NAME_JOINERS = new Set(["and", "with", "in", "for", "of", "the", "at", "de", "van", "von"]);
 
   const words = (text) => text.match(WORD) ?? [];
 
@@ -24,10 +27,11 @@ globalThis.SOURCECHECK_POLICY = (() => {
   }
 
   function isByline(text, byline) {
-    const count = words(text).length;
-    if (count > MAX_BYLINE_WORDS) return false;
-    if (BYLINE.test(text.trim())) return true;
-    return Boolean(byline) && text.toLowerCase().includes(byline.toLowerCase());
+    const trimmed = text.trim();
+    if (words(trimmed).length > MAX_BYLINE_WORDS) return false;
+    if (byline && trimmed.length <= byline.length + BYLINE_SLACK_CHARS && trimmed.toLowerCase().includes(byline.toLowerCase())) return true;
+    const start = BYLINE_START.exec(trimmed);
+    return Boolean(start) && words(trimmed.slice(start[0].length)).every((w) => /^\p{Lu}/u.test(w) || NAME_JOINERS.has(w));
   }
 
   // Whether a sentence of the page can be shown at all, whatever its confidence.
@@ -40,5 +44,5 @@ globalThis.SOURCECHECK_POLICY = (() => {
     return sentences.filter((s) => labels.includes(s.label) && s.score >= minScore && isShowable(s, byline));
   }
 
-  return Object.freeze({ NEVER_SHOWN_KINDS, MIN_WORDS, MIN_WORDS_UNPUNCTUATED, MAX_BYLINE_WORDS, SHOW_MORE_MIN_SCORE, isFragment, isByline, isShowable, shown });
+  return Object.freeze({ NEVER_SHOWN_KINDS, MIN_WORDS, MIN_WORDS_UNPUNCTUATED, MAX_BYLINE_WORDS, BYLINE_SLACK_CHARS, SHOW_MORE_MIN_SCORE, isFragment, isByline, isShowable, shown });
 })();

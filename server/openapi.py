@@ -74,7 +74,7 @@ _SCHEMAS: dict[str, Any] = {
             "kind": {
                 "type": "string",
                 "enum": [PARAGRAPH, *BLOCK_KINDS],
-                "description": "The block the sentence stands in; clients show no flag on a heading or caption.",
+                "description": "The block the sentence stands in; no flag is shown on a heading or caption.",
             },
             "label": _LABEL,
             "score": {"type": "number", "minimum": 0, "maximum": 1},

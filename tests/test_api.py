@@ -59,7 +59,9 @@ def test_analyze_returns_the_documented_shape(client):
 
 
 def test_each_sentence_names_the_block_it_stands_in(client):
-    story = " ".join(f"The council met for the {n}th time on Tuesday to discuss the budget." for n in range(4, 9))
+    story = " ".join(
+        f"The council met for the {n}th time on Tuesday to discuss the budget." for n in range(4, 9)
+    )
     html = (
         f"<html><body><article><h1>Budget</h1><p>{story}</p><h2>Why the vote was delayed</h2>"
         f"<p>{story}</p><ul><li>Rents rose by a tenth in the year to March.</li></ul></article></body></html>"
