@@ -89,8 +89,12 @@ def _sourcecheck_command() -> list[str]:
 
 
 @contextlib.contextmanager
-def running_api(workdir: pathlib.Path, workers: int = 2) -> Iterator[str]:
-    """Run `sourcecheck serve` (gunicorn, the shipped model) on a free port; yield its URL."""
+def running_api(
+    workdir: pathlib.Path, workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Run `sourcecheck serve` (gunicorn, the shipped model) on a free port; yield its URL.
+
+    `env` adds settings (`SOURCECHECK_...`) to the server's environment."""
     port = free_port()
     log = workdir / "server.log"
     with log.open("wb") as sink:
@@ -98,7 +102,7 @@ def running_api(workdir: pathlib.Path, workers: int = 2) -> Iterator[str]:
             [*_sourcecheck_command(), "serve", "--port", str(port), "--workers", str(workers)],
             stdout=sink,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})},
         )
     url = f"http://127.0.0.1:{port}"
     try:
