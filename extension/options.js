@@ -32,9 +32,13 @@ form.addEventListener("submit", async (event) => {
     return;
   }
   const autoSites = lines(form.autoSites.value).map(SOURCECHECK_SITES.hostOf).filter(Boolean);
-  const origins = [`${apiUrl}/*`, ...autoSites.map((host) => `*://${host}/*`)];
-  // Asked at the moment the reader saves (a user gesture), never up front.
-  const granted = await browser.permissions.request({ origins }).catch(() => false);
+  // Match patterns without a port match every port; Firefox finds none in one that has one.
+  const api = new URL(apiUrl);
+  const origins = [`${api.protocol}//${api.hostname}/*`, ...autoSites.map((host) => `*://${host}/*`)];
+  // Asked at the moment the reader saves (a user gesture), never up front, and only for
+  // what is not granted yet.
+  const held = await browser.permissions.contains({ origins }).catch(() => false);
+  const granted = held || (await browser.permissions.request({ origins }).catch(() => false));
   if (!granted) {
     status.textContent = "Not saved: sourcecheck needs permission to reach the API and the listed sites.";
     return;

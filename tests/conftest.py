@@ -89,9 +89,7 @@ def _sourcecheck_command() -> list[str]:
 
 
 @contextlib.contextmanager
-def running_api(
-    workdir: pathlib.Path, workers: int = 2, env: dict[str, str] | None = None
-) -> Iterator[str]:
+def running_api(workdir: pathlib.Path, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `sourcecheck serve` (gunicorn, the shipped model) on a free port; yield its URL.
 
     `env` adds settings (`SOURCECHECK_...`) to the server's environment."""

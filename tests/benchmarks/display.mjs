@@ -11,16 +11,12 @@
 // the popup's counts, its list, the badge and the marks disagree, and console errors from the
 // extension. Pages whose body changes on its own (page scripts) are left out of the two
 // DOM-equality figures and counted apart.
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import http from "node:http";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
 import { parseArgs } from "node:util";
 import { available, launch } from "../js/browsers.mjs";
+import { ROOT, serveFiles, startApi } from "../js/servers.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const FLAGGED = new Set(["unattributed", "opinion"]);
 const READER_NAMES = { "No source given": "unattributed", "Writer's opinion": "opinion" };
 
@@ -33,39 +29,6 @@ const { values: args } = parseArgs({
     json: { type: "boolean", default: false },
   },
 });
-
-function serveBenchPages(htmlDir) {
-  const server = http.createServer((request, response) => {
-    const id = path.basename(new URL(request.url, "http://x").pathname, ".html");
-    const file = path.join(htmlDir, `${id}.html.gz`);
-    if (!existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-    response.end(gunzipSync(readFileSync(file)));
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
-async function startApi() {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const local = path.join(ROOT, ".venv", "bin", "sourcecheck");
-  const command = existsSync(local) ? local : "sourcecheck";
-  const child = spawn(command, ["serve", "--port", String(port), "--workers", "2"], {
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, PYTHONWARNINGS: "ignore" },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) return { url, child };
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill();
-  throw new Error("the API did not start");
-}
 
 // Runs in the article page: the marks as a reader has them.
 function readMarks() {
@@ -236,8 +199,8 @@ async function main() {
   const truth = JSON.parse(readFileSync(path.join(args.bench, "extraction", "ground-truth.json"), "utf-8"));
   let ids = Object.keys(truth).sort();
   if (Number(args.limit)) ids = ids.slice(0, Number(args.limit));
-  const pages = await serveBenchPages(htmlDir);
-  const base = `http://127.0.0.1:${pages.address().port}`;
+  const pages = await serveFiles(htmlDir, { gzipped: true });
+  const base = pages.url;
   const api = await startApi();
   const kinds = args.browser === "both" ? ["chromium", "firefox"] : [args.browser];
   const results = {};
@@ -247,8 +210,8 @@ async function main() {
       results[kind] = await runBrowser(kind, ids.map((id) => `${base}/${id}.html`), api.url);
     }
   } finally {
-    api.child.kill();
-    pages.close();
+    await api.stop();
+    await pages.stop();
   }
   if (args.json) {
     console.log(JSON.stringify(results, null, 2));
