@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -592,4 +593,42 @@ def test_screenshots_of_a_marked_page_with_its_tooltip_and_of_the_popup(browser,
     for name in ("marked-page.png", "popup.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000
     popup.close()
+    page.close()
+
+
+def _luminance(css_colour: str) -> float:
+    red, green, blue = (float(part) for part in re.findall(r"[\d.]+", css_colour)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_popup_and_the_options_page_follow_the_colour_scheme(browser, pages_url, scheme):
+    context, worker = browser
+    page, tab_id = _open(browser, f"{pages_url}/seed-blog/page.html")
+    popup = context.new_page()
+    popup.emulate_media(color_scheme=scheme)
+    popup.goto(f"chrome-extension://{worker.url.split('/')[2]}/popup.html?tab={tab_id}")
+    popup.wait_for_selector("#summary:not([hidden])")
+    options = context.new_page()
+    options.emulate_media(color_scheme=scheme)
+    options.goto(f"chrome-extension://{worker.url.split('/')[2]}/options.html")
+    colours = """selector => { const s = getComputedStyle(document.querySelector(selector));
+        return [s.backgroundColor, s.color]; }"""
+    for shown, selector in (
+        (popup, "body"),
+        (popup, "#clear"),
+        (popup, "#flagged button"),
+        (options, "body"),
+    ):
+        background, text = shown.evaluate(colours, selector)
+        if selector == "#flagged button":
+            background = shown.evaluate(colours, "body")[0]
+        dark = _luminance(background) < 0.3
+        assert dark == (scheme == "dark"), f"{selector} background {background} in {scheme} mode"
+        assert abs(_luminance(background) - _luminance(text)) > 0.5, f"{selector}: {text} on {background}"
+    for field in ("#apiUrl", "#apiKey", "#autoSites"):
+        background, text = options.evaluate(colours, field)
+        assert abs(_luminance(background) - _luminance(text)) > 0.5, f"{field} in {scheme} mode"
+    popup.close()
+    options.close()
     page.close()
