@@ -80,7 +80,7 @@
     });
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
-      if (!parent) continue;
+      if (!parent || !/\S/.test(node.data)) continue;
       let shown = seen.get(parent);
       if (shown === undefined) seen.set(parent, (shown = visible(parent)));
       if (!shown) continue;

@@ -632,3 +632,44 @@ def test_the_popup_and_the_options_page_follow_the_colour_scheme(browser, pages_
     popup.close()
     options.close()
     page.close()
+
+
+def test_marks_go_to_the_visible_copy_with_the_browsers_own_css(browser, pages_url, api_url):
+    """anchor.js's unit fixture of hidden copies, in the real style engine, with the API's sentences."""
+    url = pages_url.replace("/samples/pages", "/tests/js/fixtures/hidden-copies.html")
+    page, tab_id = _open(browser, url)
+    html = (ROOT / "tests" / "js" / "fixtures" / "hidden-copies.html").read_text(encoding="utf-8")
+    analysis = requests.post(f"{api_url}/api/v1/analyze", json={"html": html}, timeout=30).json()
+    sentences = [s for s in analysis["sentences"] if s["kind"] == "paragraph"]
+    assert len(sentences) >= 3
+    worker = browser[1]
+    worker.evaluate(
+        "id => chrome.scripting.executeScript("
+        "{target: {tabId: id}, files: ['messages.js', 'anchor.js', 'content.js']})",
+        tab_id,
+    )
+    placed = worker.evaluate(
+        """([id, sentences, length]) => chrome.tabs.sendMessage(id,
+            {type: 'sourcecheck/show-highlights', sentences, articleLength: length})""",
+        [tab_id, sentences, len(analysis["article"]["text"])],
+    )
+    # The extractor keeps the text of the closed <details> too; the reader cannot see it there,
+    # and the article's copy of that sentence is taken already, so it is left unmarked.
+    in_details = [
+        s["id"] for s in sentences if s["id"] > 0 and s["start"] > analysis["article"]["text"].index("Read")
+    ]
+    assert in_details, "the fixture's closed <details> reaches the API"
+    assert sorted(placed) == sorted(s["id"] for s in sentences if s["id"] not in in_details)
+    where = page.evaluate(
+        """() => [...document.querySelectorAll('sourcecheck-mark')].map((m) => ({
+            id: Number(m.dataset.sentence),
+            visible: m.checkVisibility({visibilityProperty: true}) && !m.closest('[aria-hidden="true"]'),
+            inArticle: Boolean(m.closest('article')),
+            text: m.textContent.trim().length > 0,
+        }))"""
+    )
+    assert where and all(w["visible"] and w["text"] for w in where)
+    story = {s["id"] for s in sentences if s["end"] <= analysis["article"]["text"].index("Read the summary")}
+    assert len(story) == 3
+    assert all(w["inArticle"] for w in where if w["id"] in story), "the article's copy, not a hidden one"
+    page.close()

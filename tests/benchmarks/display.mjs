@@ -9,8 +9,9 @@
 // innerText marking changed, pages where clearing did not restore body.innerHTML, the median
 // share of sentences highlighted, click-to-last-mark p50/p90 (checkTab, API warm), pages where
 // the popup's counts, its list, the badge and the marks disagree, and console errors from the
-// extension. Pages whose body changes on its own (page scripts) are left out of the two
-// DOM-equality figures and counted apart.
+// extension. Each page is first left to settle; pages whose body keeps changing on its own
+// (page scripts) are left out of the two DOM-equality figures and counted apart. Beside each
+// check, the same page goes straight to the API from here: the anchor for the timings.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -19,6 +20,9 @@ import { ROOT, serveFiles, startApi } from "../js/servers.mjs";
 
 const FLAGGED = new Set(["unattributed", "opinion"]);
 const READER_NAMES = { "No source given": "unattributed", "Writer's opinion": "opinion" };
+const SETTLE_STEP_MS = 250;
+const SETTLED_MS = 1000; // a body unchanged this long is taken as settled
+const SETTLE_LIMIT_MS = 6000; // a page still changing after this counts apart
 
 const { values: args } = parseArgs({
   options: {
@@ -86,7 +90,20 @@ async function waitForPopup(popup) {
   }
 }
 
-async function measurePage(driver, pageUrl, errors) {
+// The anchor: the same page straight to the API from here, timed beside the extension's
+// check, so that a slow spell of the machine shows in both.
+async function timeApiAlone(apiUrl, html, url) {
+  const started = performance.now();
+  const response = await fetch(`${apiUrl}/api/v1/analyze`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ html, url }),
+  });
+  await response.arrayBuffer();
+  return performance.now() - started;
+}
+
+async function measurePage(driver, pageUrl, errors, apiUrl) {
   const page = await driver.browser.newPage();
   page.on("console", (message) => {
     const where = message.location()?.url ?? "";
@@ -98,10 +115,17 @@ async function measurePage(driver, pageUrl, errors) {
     // a page whose load event never comes is still read as it stands
   }
   const tabId = await driver.call("tabIdOf", pageUrl);
-  const first = await page.evaluate(readMarks);
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const before = await page.evaluate(readMarks);
-  const stable = first.innerHTML === before.innerHTML;
+  // Let the page's own scripts settle: its body unchanged for SETTLED_MS, or give up.
+  let before = await page.evaluate(readMarks);
+  let stable = false;
+  for (let waited = 0, still = 0; waited < SETTLE_LIMIT_MS && still < SETTLED_MS; waited += SETTLE_STEP_MS) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS));
+    const now = await page.evaluate(readMarks);
+    still = now.innerHTML === before.innerHTML ? still + SETTLE_STEP_MS : 0;
+    stable = still >= SETTLED_MS;
+    before = now;
+  }
+  const html = await page.evaluate(() => document.documentElement.outerHTML);
   const checked = await driver.call("checkTab", tabId);
   const row = { url: pageUrl, stable, ok: checked.ok };
   if (!checked.ok) {
@@ -112,6 +136,7 @@ async function measurePage(driver, pageUrl, errors) {
   const { result, elapsed } = checked;
   const marked = await page.evaluate(readMarks);
   row.elapsed = elapsed;
+  row.apiAlone = await timeApiAlone(apiUrl, html, pageUrl);
   row.listed = result.flagged.length;
   row.listedMarked = result.flagged.filter((s) => marked.bySentence[s.id]?.text === fold(s.text)).length;
   row.hidden = marked.hidden;
@@ -149,6 +174,7 @@ function summarise(rows, errors) {
   const listed = ok.reduce((a, r) => a + r.listed, 0);
   const listedMarked = ok.reduce((a, r) => a + r.listedMarked, 0);
   const times = ok.map((r) => r.elapsed);
+  const overheads = ok.map((r) => r.elapsed - r.apiAlone);
   return {
     pages: rows.length,
     checked: ok.length,
@@ -165,6 +191,8 @@ function summarise(rows, errors) {
     pages_over_half_highlighted: ok.filter((r) => r.share > 0.5).length,
     click_to_last_mark_ms_p50: median(times),
     click_to_last_mark_ms_p90: quantile(times, 0.9),
+    api_alone_ms_p50: median(ok.map((r) => r.apiAlone)),
+    extension_overhead_ms_p50: median(overheads),
     popup_disagreeing_pages: ok.filter((r) => !r.agree).length,
     console_errors: errors.length,
     console_error_samples: [...new Set(errors)].slice(0, 5),
@@ -177,11 +205,11 @@ async function runBrowser(kind, pageUrls, apiUrl) {
   try {
     await driver.call("setSync", { apiUrl });
     // Warm the API and the extension on one page before timing anything.
-    await measurePage(driver, pageUrls[0], []);
+    await measurePage(driver, pageUrls[0], [], apiUrl);
     const rows = [];
     for (const url of pageUrls) {
       try {
-        rows.push(await measurePage(driver, url, errors));
+        rows.push(await measurePage(driver, url, errors, apiUrl));
       } catch (error) {
         // A page that navigates itself away (a script redirect) cannot be read back.
         rows.push({ url, ok: false, unreadable: true, error: { kind: String(error.message).slice(0, 80) } });

@@ -60,6 +60,12 @@ async function inExtension(op, arg) {
         return { ok: false, error: { kind: error.kind ?? "error", status: error.status ?? null, message: String(error.message) } };
       }
     }
+    case "showSentences": {
+      // What checkTab does after the API answers, with sentences a test chose.
+      const { tabId, sentences, articleLength } = arg;
+      await api.scripting.executeScript({ target: { tabId }, files: ["messages.js", "anchor.js", "content.js"] });
+      return api.tabs.sendMessage(tabId, { type: "sourcecheck/show-highlights", sentences, articleLength });
+    }
     case "clearTab":
       return plain(await background.sourcecheck.clearTab(arg));
     case "badge":

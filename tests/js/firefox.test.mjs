@@ -2,7 +2,7 @@
 // puppeteer-core over WebDriver BiDi, against the real API on the sample pages.
 //   node --test tests/js/
 import assert from "node:assert/strict";
-import { mkdirSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { available, launch } from "./browsers.mjs";
@@ -87,6 +87,33 @@ test("a check marks exactly the flagged sentences, one tab stop each, and the ba
   await firefox.call("clearTab", tabId);
   assert.equal(await page.evaluate(() => document.body.innerHTML), before.html);
   assert.equal(await firefox.call("badge", tabId), "");
+  await page.close();
+});
+
+test("marks go to the visible copy of a sentence with Firefox's own CSS", async () => {
+  const html = readFileSync(path.join(ROOT, "tests", "js", "fixtures", "hidden-copies.html"), "utf-8");
+  const analysis = await (
+    await fetch(`${api.url}/api/v1/analyze`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ html }) })
+  ).json();
+  const { page, tabId } = await open("tests/js/fixtures/hidden-copies.html");
+  const summaryAt = analysis.article.text.indexOf("Read the summary");
+  const placed = await firefox.call("showSentences", { tabId, sentences: analysis.sentences, articleLength: analysis.article.text.length });
+  // The closed <details> copy reaches the API but not the reader: it stays unmarked.
+  assert.deepEqual(
+    [...placed].sort(),
+    analysis.sentences.filter((s) => s.start <= summaryAt).map((s) => s.id).sort(),
+  );
+  const where = await page.evaluate(() =>
+    [...document.querySelectorAll("sourcecheck-mark")].map((m) => ({
+      id: Number(m.dataset.sentence),
+      visible: m.checkVisibility({ visibilityProperty: true }) && !m.closest('[aria-hidden="true"]'),
+      inArticle: Boolean(m.closest("article")),
+    })),
+  );
+  assert.ok(where.length && where.every((w) => w.visible));
+  const story = analysis.sentences.filter((s) => s.end <= summaryAt).map((s) => s.id);
+  assert.equal(story.length, 3);
+  assert.ok(where.filter((w) => story.includes(w.id)).every((w) => w.inArticle));
   await page.close();
 });
 
