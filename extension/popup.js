@@ -102,6 +102,8 @@ function showResult(result) {
       : `${Math.round(summary.attributed_share * 100)}% of claims name their source.`;
   showCounts(result.counts);
   $("threshold").textContent = `Flags shown at ${Math.round(result.minScore * 100)}% confidence or more.`;
+  $("unplaced").hidden = !result.unplaced;
+  $("unplaced").textContent = `${result.unplaced} more could not be found in the visible page and are left out.`;
   $("more").hidden = !showingMore && !result.more;
   $("more").textContent = showingMore ? "Show only the confident flags" : `Show ${result.more} more, less confident`;
   showSources(summary.sources);

@@ -86,28 +86,30 @@ function countByLabel(sentences) {
   return counts;
 }
 
+// Inject the content script and have it mark the sentences; resolve the ids it placed.
+async function placeMarks(tabId, sentences, articleLength) {
+  await browser.scripting.executeScript({ target: { tabId }, files: ["messages.js", "anchor.js", "content.js"] });
+  const ids = await browser.tabs.sendMessage(tabId, { type: MESSAGES.SHOW_HIGHLIGHTS, sentences, articleLength });
+  return new Set(ids);
+}
+
+const flagsIn = (sentences) => sentences.filter((sentence) => FLAGGED.has(sentence.label));
+
 // Check a tab: mark what the display policy shows, and report only what was placed, so
 // the badge, the popup's counts and its list all count the same marks. With `more`, the
 // flags down to the policy's lower threshold are shown too.
 async function checkTab(tabId, { more = false } = {}) {
   const options = await settings();
   const result = await analysis(tabId, options, more);
-  const byline = result.article.byline;
-  const shownAt = (minScore) => SOURCECHECK_POLICY.shown(result.sentences, { labels: options.labels, minScore, byline });
+  const shownAt = (minScore) =>
+    SOURCECHECK_POLICY.shown(result.sentences, { labels: options.labels, minScore, byline: result.article.byline });
   const lowest = Math.min(options.minScore, SOURCECHECK_POLICY.SHOW_MORE_MIN_SCORE);
-  const shown = shownAt(more ? lowest : options.minScore);
-  await browser.scripting.executeScript({ target: { tabId }, files: ["messages.js", "anchor.js", "content.js"] });
-  const placedIds = new Set(
-    await browser.tabs.sendMessage(tabId, {
-      type: MESSAGES.SHOW_HIGHLIGHTS,
-      sentences: shown,
-      articleLength: result.article.text.length,
-    }),
-  );
+  const minScore = more ? lowest : options.minScore;
+  const shown = shownAt(minScore);
+  const placedIds = await placeMarks(tabId, shown, result.article.text.length);
   const placed = shown.filter((sentence) => placedIds.has(sentence.id));
-  const flagged = placed.filter((sentence) => FLAGGED.has(sentence.label));
+  const flagged = flagsIn(placed);
   await setBadge(tabId, flagged.length);
-  const hiddenFlags = more ? 0 : shownAt(lowest).filter((s) => FLAGGED.has(s.label)).length - shown.filter((s) => FLAGGED.has(s.label)).length;
   return {
     title: result.article.title,
     summary: result.summary,
@@ -115,8 +117,8 @@ async function checkTab(tabId, { more = false } = {}) {
     flagged: flagged.map(({ id, label, score, text, reason }) => ({ id, label, score, text, reason })),
     placed: placed.length,
     unplaced: shown.length - placed.length,
-    minScore: more ? lowest : options.minScore,
-    more: hiddenFlags,
+    minScore,
+    more: more ? 0 : flagsIn(shownAt(lowest)).length - flagsIn(shown).length,
   };
 }
 
