@@ -38,29 +38,47 @@
 
   // Whether an element's text can be seen: displayed all the way up, not visibility:hidden,
   // not aria-hidden, not inside a closed <details>, not clipped to nothing (screen-reader-only).
-  // Print-only copies are display:none on screen, so the computed style covers them.
+  // Print-only copies are display:none on screen, so the computed style covers them. Browsers
+  // answer the style part natively (checkVisibility); elsewhere (jsdom) it is walked here.
+  const CLIP_LEVELS = 3; // a screen-reader-only box wraps its text within this many levels
+
   function visibility(view) {
+    const hiddenMark = new Map();
+    const markedHidden = (el) => {
+      if (!el) return false;
+      let known = hiddenMark.get(el);
+      if (known !== undefined) return known;
+      const parent = el.parentElement;
+      const closed = parent && parent.tagName === "DETAILS" && !parent.open && el.tagName !== "SUMMARY";
+      known = el.getAttribute("aria-hidden") === "true" || Boolean(closed) || markedHidden(parent);
+      hiddenMark.set(el, known);
+      return known;
+    };
     const displayed = new Map();
     const isDisplayed = (el) => {
       if (!el) return true;
       let known = displayed.get(el);
-      if (known !== undefined) return known;
-      known = ownDisplayed(el) && isDisplayed(el.parentElement);
-      displayed.set(el, known);
+      if (known === undefined) {
+        known = view.getComputedStyle(el).display !== "none" && isDisplayed(el.parentElement);
+        displayed.set(el, known);
+      }
       return known;
     };
-    const ownDisplayed = (el) => {
-      if (el.getAttribute("aria-hidden") === "true") return false;
-      const parent = el.parentElement;
-      if (parent && parent.tagName === "DETAILS" && !parent.open && el.tagName !== "SUMMARY") return false;
-      const style = view.getComputedStyle(el);
-      if (style.display === "none") return false;
-      if (style.position !== "absolute" && style.position !== "fixed") return true;
-      const clipped = /^rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)$/.test(style.clip) || style.clipPath === "inset(50%)";
-      const pinhole = style.overflow === "hidden" && parseFloat(style.width) <= 1 && parseFloat(style.height) <= 1;
-      return !(clipped || pinhole);
+    const styleVisible =
+      typeof view.Element.prototype.checkVisibility === "function"
+        ? (el) => el.checkVisibility({ visibilityProperty: true })
+        : (el) => isDisplayed(el) && view.getComputedStyle(el).visibility === "visible";
+    const clippedAway = (el) => {
+      for (let level = 0; el && level < CLIP_LEVELS; level++, el = el.parentElement) {
+        const style = view.getComputedStyle(el);
+        if (style.position !== "absolute" && style.position !== "fixed") continue;
+        const clipped = /^rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)$/.test(style.clip) || style.clipPath === "inset(50%)";
+        const pinhole = style.overflow === "hidden" && parseFloat(style.width) <= 1 && parseFloat(style.height) <= 1;
+        if (clipped || pinhole) return true;
+      }
+      return false;
     };
-    return (el) => isDisplayed(el) && view.getComputedStyle(el).visibility === "visible";
+    return (el) => !markedHidden(el) && styleVisible(el) && !clippedAway(el);
   }
 
   // The visible text under `root` without whitespace, with where each character lives.
