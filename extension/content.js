@@ -1,18 +1,17 @@
-// The content script: finds each sentence's quote in the live page, wraps it in
-// <sourcecheck-mark> elements, shows a tooltip, and puts the page back on request.
+// The content script: marks the sentences it is sent (anchor.js finds them in the visible
+// text), explains one in a tooltip on hover or focus, and puts the page back on request.
 // Nothing from the server is ever parsed as HTML: text goes in with textContent only.
-/* global SOURCECHECK_MESSAGES */
+/* global SOURCECHECK_MESSAGES, SOURCECHECK_ANCHOR */
 (() => {
   if (globalThis.__sourcecheckContent) return;
   globalThis.__sourcecheckContent = true;
   globalThis.browser ??= chrome;
 
   const MESSAGES = SOURCECHECK_MESSAGES;
-  const MARK = "sourcecheck-mark";
-  const SKIPPED = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEXTAREA", "TEMPLATE", "SVG", MARK.toUpperCase()]);
-  const CONTEXT_CHARS = 32;
-  const EDGE_CHARS = 24; // characters of a sentence's start and end that must still match
-  const APPROXIMATE_SLACK = 0.2; // an edited sentence may grow or shrink by a fifth
+  const { MARK, anchorSentences, removeMarks } = SOURCECHECK_ANCHOR;
+  const TOOLTIP_ID = "sourcecheck-tooltip";
+  const ACTIVE = "sourcecheck-active"; // every fragment of the sentence under the pointer or focus
+  const FOCUSED = "sourcecheck-focus"; // every fragment of the focused sentence: one ring round all
   const READER_NAMES = {
     unattributed: "No source given",
     opinion: "Writer's opinion or prediction",
@@ -20,241 +19,188 @@
     neutral: "Neutral",
   };
 
-  // A page's text without whitespace, with where each character lives. Comparing text
-  // without whitespace makes block boundaries, line breaks and &nbsp; irrelevant.
-  function indexText(root) {
-    const nodes = [];
-    const positions = [];
-    let compact = "";
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
-      acceptNode(node) {
-        for (let el = node.parentElement; el && el !== root.parentElement; el = el.parentElement) {
-          if (SKIPPED.has(el.tagName.toUpperCase())) return NodeFilter.FILTER_REJECT;
-        }
-        return NodeFilter.FILTER_ACCEPT;
-      },
-    });
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.data;
-      for (let i = 0; i < text.length; i++) {
-        if (!/\s/.test(text[i])) {
-          compact += text[i];
-          positions.push(nodes.length, i);
-        }
-      }
-      nodes.push(node);
-    }
-    return { compact, nodes, positions };
-  }
+  // Okabe-Ito colours (safe for the common colour-vision deficiencies); the labels differ by
+  // line style too (solid, dashed, dotted), so colour is never the only cue.
+  const style = document.createElement("style");
+  style.dataset.sourcecheck = "";
+  style.textContent = `
+    ${MARK} { color: inherit; background: transparent; cursor: help;
+      text-decoration-line: underline; text-decoration-thickness: 1px; text-underline-offset: 3px; }
+    ${MARK}[data-label="unattributed"] { text-decoration-style: solid; text-decoration-color: #d55e00; }
+    ${MARK}[data-label="opinion"] { text-decoration-style: dashed; text-decoration-color: #0072b2; }
+    ${MARK}[data-label="attributed"] { text-decoration-style: dotted; text-decoration-color: #009e73; }
+    ${MARK}.${ACTIVE} { text-decoration-thickness: 2px; }
+    ${MARK}.${ACTIVE}[data-label="unattributed"] { background: rgba(230, 159, 0, .28); }
+    ${MARK}.${ACTIVE}[data-label="opinion"] { background: rgba(86, 180, 233, .30); }
+    ${MARK}.${ACTIVE}[data-label="attributed"] { background: rgba(0, 158, 115, .15); }
+    ${MARK}:focus { outline: none; }
+    ${MARK}.${FOCUSED} { outline: 2px solid #1a4fd6; outline-offset: 2px; box-decoration-break: clone; -webkit-box-decoration-break: clone; }
+    ${MARK}.sourcecheck-pulse { animation: sourcecheck-pulse 1.2s ease-out 2; }
+    @keyframes sourcecheck-pulse { 50% { box-shadow: 0 0 0 4px rgba(213, 94, 0, .6); } }`;
 
-  const squeeze = (text) => text.replace(/\s+/g, "");
-
-  function commonSuffix(a, b) {
-    let n = 0;
-    while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
-    return n;
-  }
-
-  function commonPrefix(a, b) {
-    let n = 0;
-    while (n < a.length && n < b.length && a[n] === b[n]) n++;
-    return n;
-  }
-
-  // Find the best occurrence of the quote: exact text, then prefix and suffix agreement,
-  // then closeness to where the server's offset says it should be.
-  function locate(index, quote, hintRatio) {
-    const exact = squeeze(quote.exact);
-    if (!exact) return null;
-    const prefix = squeeze(quote.prefix).slice(-CONTEXT_CHARS);
-    const suffix = squeeze(quote.suffix).slice(0, CONTEXT_CHARS);
-    const closeness = (at) => 1 - Math.abs(at / Math.max(index.compact.length, 1) - hintRatio);
-    let best = null;
-    for (let at = index.compact.indexOf(exact); at !== -1; at = index.compact.indexOf(exact, at + 1)) {
-      const before = index.compact.slice(Math.max(0, at - prefix.length), at);
-      const after = index.compact.slice(at + exact.length, at + exact.length + suffix.length);
-      const score = commonSuffix(before, prefix) + commonPrefix(after, suffix) + closeness(at);
-      if (!best || score > best.score) best = { start: at, end: at + exact.length, score };
-    }
-    return best ?? approximate(index.compact, exact, prefix, suffix, closeness);
-  }
-
-  // The page's text may differ a little from the server's (a word edited after loading):
-  // anchor by the sentence's own first and last characters, or else by the text around it,
-  // accepting a span whose length is within APPROXIMATE_SLACK of the quote's.
-  function approximate(text, exact, prefix, suffix, closeness) {
-    const slack = Math.max(6, Math.round(exact.length * APPROXIMATE_SLACK));
-    const edge = Math.min(EDGE_CHARS, Math.floor(exact.length / 3));
-    let best = null;
-    const consider = (start, end) => {
-      const drift = Math.abs(end - start - exact.length);
-      if (drift > slack) return;
-      const score = 1 - drift / exact.length + closeness(start);
-      if (!best || score > best.score) best = { start, end, score };
-    };
-    const pairs = [[exact.slice(0, edge), exact.slice(-edge), 0]];
-    if (prefix.length >= edge && suffix.length >= edge) pairs.push([prefix, suffix, prefix.length]);
-    for (const [head, tail, skip] of pairs) {
-      if (best || !head || !tail) break;
-      for (let at = text.indexOf(head); at !== -1; at = text.indexOf(head, at + 1)) {
-        const start = at + skip;
-        const tailAt = text.indexOf(tail, start + (skip ? 0 : head.length));
-        if (tailAt === -1) continue;
-        consider(start, skip ? tailAt : tailAt + tail.length);
-      }
-    }
-    return best;
-  }
-
-  // Wrapping splits text nodes, so ranges are wrapped from the last to the first: a split
-  // never moves the offsets of text that comes before it in the same node.
-  function wrap(index, start, end, sentence) {
-    const marks = [];
-    const byNode = new Map();
-    for (let k = start; k < end; k++) {
-      const node = index.positions[2 * k];
-      const offset = index.positions[2 * k + 1];
-      const span = byNode.get(node);
-      if (span) span.end = offset + 1;
-      else byNode.set(node, { start: offset, end: offset + 1 });
-    }
-    for (const [nodeIndex, span] of byNode) {
-      let node = index.nodes[nodeIndex];
-      if (span.end < node.data.length) node.splitText(span.end);
-      if (span.start > 0) node = node.splitText(span.start);
-      const mark = document.createElement(MARK);
-      mark.dataset.label = sentence.label;
-      mark.dataset.sentence = String(sentence.id);
-      mark.tabIndex = 0;
-      node.replaceWith(mark);
-      mark.append(node);
-      marks.push(mark);
-    }
-    return marks;
-  }
-
+  let placed = new Map(); // sentence id -> {sentence, marks}
   let tooltip = null;
+  let tooltipFor = null; // the entry the open tooltip explains
 
   function tooltipHost() {
     if (tooltip) return tooltip;
     const host = document.createElement("sourcecheck-tooltip");
+    host.id = TOOLTIP_ID;
+    host.setAttribute("role", "tooltip");
     const shadow = host.attachShadow({ mode: "open" });
-    const style = document.createElement("style");
-    style.textContent = `
+    const sheet = document.createElement("style");
+    sheet.textContent = `
       .tip { position: fixed; z-index: 2147483647; max-width: 360px; padding: 10px 12px;
         font: 13px/1.4 system-ui, sans-serif; color: #111; background: #fff;
         border: 1px solid #888; border-radius: 6px; box-shadow: 0 4px 16px rgba(0,0,0,.25); }
       .tip[hidden] { display: none; }
       .label { font-weight: 600; margin: 0 0 4px; }
-      .reason, .source { margin: 4px 0 0; }`;
+      .reason, .source { margin: 4px 0 0; }
+      @media (prefers-color-scheme: dark) { .tip { color: #eee; background: #222; border-color: #666; } }`;
     const box = document.createElement("div");
     box.className = "tip";
     box.hidden = true;
-    box.setAttribute("role", "tooltip");
-    shadow.append(style, box);
+    shadow.append(sheet, box);
     document.documentElement.append(host);
     tooltip = { host, box };
     return tooltip;
   }
 
-  function showTooltip(mark, sentence) {
-    const { box } = tooltipHost();
-    const lines = [
-      ["label", `${READER_NAMES[sentence.label]} · ${Math.round(sentence.score * 100)}% confident`],
-      ["reason", sentence.reason],
+  function paragraph(className, text) {
+    const p = document.createElement("p");
+    p.className = className;
+    p.textContent = text;
+    return p;
+  }
+
+  // What the tooltip says about one sentence: one node per part, in order. Add a part here.
+  function tooltipContent(sentence) {
+    const parts = [
+      paragraph("label", `${READER_NAMES[sentence.label]} · ${Math.round(sentence.score * 100)}% confident`),
+      paragraph("reason", sentence.reason),
     ];
-    if (sentence.source) lines.push(["source", `Source: ${sentence.source.text}`]);
-    box.replaceChildren(
-      ...lines.map(([name, text]) => {
-        const p = document.createElement("p");
-        p.className = name;
-        p.textContent = text;
-        return p;
-      }),
-    );
-    const rect = mark.getBoundingClientRect();
-    box.style.left = `${Math.max(8, Math.min(rect.left, window.innerWidth - 380))}px`;
-    box.style.top = `${rect.bottom + 6 < window.innerHeight - 120 ? rect.bottom + 6 : Math.max(8, rect.top - 130)}px`;
+    if (sentence.source) parts.push(paragraph("source", `Source: ${sentence.source.text}`));
+    return parts;
+  }
+
+  function showTooltip(entry, anchor) {
+    const { box } = tooltipHost();
+    tooltipFor = { entry, anchor };
+    box.replaceChildren(...tooltipContent(entry.sentence));
     box.hidden = false;
+    const rect = anchor.getBoundingClientRect();
+    const height = box.offsetHeight || 120;
+    box.style.left = `${Math.max(8, Math.min(rect.left, window.innerWidth - 380))}px`;
+    box.style.top = `${rect.bottom + 6 + height < window.innerHeight ? rect.bottom + 6 : Math.max(8, rect.top - height - 6)}px`;
   }
 
   function hideTooltip() {
     if (tooltip) tooltip.box.hidden = true;
+    tooltipFor = null;
   }
 
-  const style = document.createElement("style");
-  style.dataset.sourcecheck = "";
-  style.textContent = `
-    ${MARK} { background: transparent; color: inherit; cursor: help; }
-    ${MARK}[data-label="unattributed"] { background: rgba(255, 196, 0, .35); text-decoration: underline wavy #b35c00; text-underline-offset: 3px; }
-    ${MARK}[data-label="opinion"] { background: rgba(120, 160, 255, .30); text-decoration: underline dashed #2848a8; text-underline-offset: 3px; }
-    ${MARK}[data-label="attributed"] { text-decoration: underline dotted #2e7d32; text-underline-offset: 3px; }
-    ${MARK}:focus { outline: 2px solid currentColor; outline-offset: 1px; }
-    ${MARK}.sourcecheck-pulse { animation: sourcecheck-pulse 1.2s ease-out 2; }
-    @keyframes sourcecheck-pulse { 50% { box-shadow: 0 0 0 4px rgba(200, 40, 40, .6); } }`;
+  // A tooltip opened by the pointer hides when the page scrolls; one for the focused
+  // sentence follows it (focusing scrolls the sentence into view).
+  function onScroll() {
+    if (!tooltipFor) return;
+    if (tooltipFor.entry.marks[0].classList.contains(FOCUSED)) showTooltip(tooltipFor.entry, tooltipFor.anchor);
+    else hideTooltip();
+  }
 
-  const placed = new Map();
+  const entryOf = (target) => {
+    const mark = target instanceof Element ? target.closest(MARK) : null;
+    return mark ? placed.get(Number(mark.dataset.sentence)) : undefined;
+  };
+  const setClass = (entry, name, on) => entry.marks.forEach((mark) => mark.classList.toggle(name, on));
+
+  function onPointerOver(event) {
+    const entry = entryOf(event.target);
+    if (!entry) return;
+    setClass(entry, ACTIVE, true);
+    showTooltip(entry, event.target.closest(MARK));
+  }
+
+  function onPointerOut(event) {
+    const entry = entryOf(event.target);
+    if (!entry || entry === entryOf(event.relatedTarget)) return;
+    if (!entry.marks[0].classList.contains(FOCUSED)) setClass(entry, ACTIVE, false);
+    hideTooltip();
+  }
+
+  function onFocusIn(event) {
+    const entry = entryOf(event.target);
+    if (!entry) return;
+    setClass(entry, ACTIVE, true);
+    setClass(entry, FOCUSED, true);
+    event.target.setAttribute("aria-describedby", TOOLTIP_ID);
+    showTooltip(entry, entry.marks[0]);
+  }
+
+  function onFocusOut(event) {
+    const entry = entryOf(event.target);
+    if (!entry) return;
+    setClass(entry, ACTIVE, false);
+    setClass(entry, FOCUSED, false);
+    event.target.removeAttribute("aria-describedby");
+    hideTooltip();
+  }
+
+  function onKeyDown(event) {
+    if (event.key === "Escape") hideTooltip();
+  }
+
+  const LISTENERS = [
+    [document, "mouseover", onPointerOver],
+    [document, "mouseout", onPointerOut],
+    [document, "focusin", onFocusIn],
+    [document, "focusout", onFocusOut],
+    [document, "keydown", onKeyDown],
+    [window, "scroll", onScroll],
+  ];
 
   function clear() {
-    const marks = document.querySelectorAll(MARK);
-    const parents = new Set();
-    for (const mark of marks) {
-      parents.add(mark.parentNode);
-      mark.replaceWith(...mark.childNodes);
-    }
-    for (const parent of parents) parent?.normalize();
+    for (const [target, type, listener] of LISTENERS) target.removeEventListener(type, listener, true);
+    const removed = document.body ? removeMarks(document.body) : 0;
     tooltip?.host.remove();
     tooltip = null;
     style.remove();
-    placed.clear();
-    return marks.length;
+    const count = placed.size;
+    placed = new Map();
+    return removed ? count : 0;
   }
 
-  function show(sentences) {
+  // Mark the sentences; reply with the ids of those placed, in the page's order.
+  function show(sentences, articleLength) {
     clear();
-    if (!document.body) return 0;
-    const index = indexText(document.body);
-    const total = sentences.length ? Math.max(...sentences.map((s) => s.end)) : 1;
-    const found = sentences
-      .map((sentence) => ({ sentence, range: locate(index, sentence.quote, sentence.start / total) }))
-      .filter(({ range }) => range !== null)
-      .sort((a, b) => b.range.start - a.range.start);
-    let count = 0;
-    for (const { sentence, range } of found) {
-      const marks = wrap(index, range.start, range.end, sentence);
-      for (const mark of marks) {
-        mark.addEventListener("mouseenter", () => showTooltip(mark, sentence));
-        mark.addEventListener("focus", () => showTooltip(mark, sentence));
-        mark.addEventListener("mouseleave", hideTooltip);
-        mark.addEventListener("blur", hideTooltip);
-      }
-      if (marks.length) {
-        placed.set(sentence.id, marks);
-        count++;
-      }
+    if (!document.body) return [];
+    const { marks } = anchorSentences(document.body, sentences, { articleLength });
+    const byId = new Map(sentences.map((sentence) => [sentence.id, sentence]));
+    for (const [id, fragments] of marks) placed.set(id, { sentence: byId.get(id), marks: fragments });
+    if (placed.size) {
+      document.documentElement.append(style);
+      for (const [target, type, listener] of LISTENERS) target.addEventListener(type, listener, { capture: true, passive: true });
     }
-    if (count) document.documentElement.append(style);
-    return count;
+    return [...placed.keys()];
   }
 
   function scrollTo(id) {
-    const marks = placed.get(id);
-    if (!marks) return false;
-    marks[0].scrollIntoView({ behavior: "smooth", block: "center" });
-    for (const mark of marks) {
+    const entry = placed.get(id);
+    if (!entry) return false;
+    entry.marks[0].scrollIntoView({ behavior: "smooth", block: "center" });
+    for (const mark of entry.marks) {
       mark.classList.remove("sourcecheck-pulse");
       void mark.offsetWidth;
       mark.classList.add("sourcecheck-pulse");
       mark.addEventListener("animationend", () => mark.classList.remove("sourcecheck-pulse"), { once: true });
     }
-    marks[0].focus({ preventScroll: true });
+    entry.marks[0].focus({ preventScroll: true });
     return true;
   }
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
     switch (message.type) {
       case MESSAGES.SHOW_HIGHLIGHTS:
-        sendResponse(show(message.sentences));
+        sendResponse(show(message.sentences, message.articleLength));
         break;
       case MESSAGES.CLEAR_HIGHLIGHTS:
         sendResponse(clear());

@@ -1,4 +1,5 @@
-// The options page: settings live in storage.sync; new hosts are asked for when saved.
+// The options page: settings live in storage.sync, the API key in storage.local (it stays
+// on this device); new hosts are asked for when saved.
 /* global SOURCECHECK_DEFAULTS, SOURCECHECK_SITES */
 globalThis.browser ??= chrome;
 const form = document.getElementById("options");
@@ -9,6 +10,7 @@ const lines = (text) => text.split("\n").map((line) => line.trim()).filter(Boole
 async function load() {
   const options = { ...SOURCECHECK_DEFAULTS, ...(await browser.storage.sync.get(SOURCECHECK_DEFAULTS)) };
   form.apiUrl.value = options.apiUrl;
+  form.apiKey.value = (await browser.storage.local.get({ apiKey: "" })).apiKey;
   for (const box of form.querySelectorAll('input[name="labels"]')) box.checked = options.labels.includes(box.value);
   form.minScore.value = String(options.minScore);
   document.getElementById("minScoreValue").textContent = `${Math.round(options.minScore * 100)}%`;
@@ -30,9 +32,13 @@ form.addEventListener("submit", async (event) => {
     return;
   }
   const autoSites = lines(form.autoSites.value).map(SOURCECHECK_SITES.hostOf).filter(Boolean);
-  const origins = [`${apiUrl}/*`, ...autoSites.map((host) => `*://${host}/*`)];
-  // Asked at the moment the reader saves (a user gesture), never up front.
-  const granted = await browser.permissions.request({ origins }).catch(() => false);
+  // Match patterns without a port match every port; Firefox finds none in one that has one.
+  const api = new URL(apiUrl);
+  const origins = [`${api.protocol}//${api.hostname}/*`, ...autoSites.map((host) => `*://${host}/*`)];
+  // Asked at the moment the reader saves (a user gesture), never up front, and only for
+  // what is not granted yet.
+  const held = await browser.permissions.contains({ origins }).catch(() => false);
+  const granted = held || (await browser.permissions.request({ origins }).catch(() => false));
   if (!granted) {
     status.textContent = "Not saved: sourcecheck needs permission to reach the API and the listed sites.";
     return;
@@ -44,6 +50,9 @@ form.addEventListener("submit", async (event) => {
     autoSites,
     disabledSites: lines(form.disabledSites.value).map(SOURCECHECK_SITES.hostOf).filter(Boolean),
   });
+  const apiKey = form.apiKey.value.trim();
+  if (apiKey) await browser.storage.local.set({ apiKey });
+  else await browser.storage.local.remove("apiKey");
   status.textContent = "Saved.";
 });
 

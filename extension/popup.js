@@ -1,9 +1,11 @@
-// The popup: asks the service worker to check the active tab and shows the summary.
-// Every string from the server goes in with textContent.
+// The popup: asks the service worker to check the active tab and shows what was marked.
+// Its counts, its list and the badge all come from the marks placed. Every string from the
+// server goes in with textContent.
 /* global SOURCECHECK_MESSAGES */
 globalThis.browser ??= chrome;
 const MESSAGES = SOURCECHECK_MESSAGES;
 const READER_NAMES = { unattributed: "No source given", opinion: "Writer's opinion", attributed: "Source named", neutral: "Neutral" };
+const COLLAPSED_ITEMS = 10; // a longer list shows this many and a "Show all N" button
 
 const $ = (id) => document.getElementById(id);
 // Tests open the popup as a page and name the tab it is about; the toolbar popup does not.
@@ -17,23 +19,80 @@ function item(tag, text, attributes = {}) {
   return element;
 }
 
+// Each error in plain words, with what to do about it.
+function errorWords(error) {
+  const type = error.type ?? "";
+  if (error.kind === "unreachable") {
+    return { title: "The sourcecheck server is not running", detail: error.message, help: "Start it with: sourcecheck serve" };
+  }
+  if (error.kind === "unreadable") {
+    return { title: "sourcecheck cannot read this page", detail: "Browsers keep their own pages and the add-on stores out of reach of extensions.", help: "Open a news article and try again." };
+  }
+  if (error.status === 401 || error.status === 403) {
+    return {
+      title: "Wrong or missing API key",
+      detail: "The server asks for an API key and did not accept the one sent.",
+      help: "Enter the server's key (its SOURCECHECK_API_KEY) on the options page.",
+      options: true,
+    };
+  }
+  if (error.status === 429) {
+    const wait = error.retryAfter ? `wait ${error.retryAfter} seconds` : "wait a minute";
+    return { title: "Too many checks", detail: "The server limits how often a reader can check pages.", help: `Please ${wait} and try again.` };
+  }
+  if (error.status === 413 || type === "page-too-large" || type === "article-too-long") {
+    return { title: "This page is too large to check", detail: error.message, help: "sourcecheck reads one article at a time; try the article's own page." };
+  }
+  if (type === "no-article") {
+    return { title: "No article found on this page", detail: "It has no run of paragraphs that reads as a story.", help: "Open a single news article or blog post and check again." };
+  }
+  if (type === "page-too-slow") {
+    return { title: "This page took too long to check", detail: error.message, help: "Try again; a very long page may never fit." };
+  }
+  return { title: "The check did not work", detail: error.message, help: error.status ? "Try again, or look at the server's log." : "" };
+}
+
 function showError(error) {
+  const words = errorWords(error);
   $("status").hidden = true;
   $("error").hidden = false;
-  if (error.kind === "unreachable") {
-    $("error-title").textContent = "The sourcecheck API is not running";
-    $("error-detail").textContent = error.message;
-    $("error-help").textContent = "Start it with: sourcecheck serve";
-  } else {
-    $("error-title").textContent = error.status ? `The API answered ${error.status}` : "Something went wrong";
-    $("error-detail").textContent = error.message;
-    $("error-help").textContent = "";
-  }
+  $("error-title").textContent = words.title;
+  $("error-detail").textContent = words.detail;
+  $("error-help").textContent = words.help;
+  $("open-options").hidden = !words.options;
+}
+
+function showCounts(counts) {
+  $("counts").replaceChildren(
+    ...Object.entries(counts).map(([label, n]) => item("li", `${READER_NAMES[label]}: ${n}`, { "data-label": label })),
+  );
+}
+
+function showSources(sources) {
+  $("sources").replaceChildren(...(sources.length ? sources.map((source) => item("li", source.name)) : [item("li", "None")]));
+}
+
+function showFlagged(flagged) {
+  $("none-flagged").hidden = flagged.length > 0;
+  $("flagged").replaceChildren(
+    ...flagged.map((sentence, index) => {
+      const li = document.createElement("li");
+      li.hidden = index >= COLLAPSED_ITEMS;
+      const button = item("button", "", { type: "button", title: sentence.reason });
+      button.append(item("span", READER_NAMES[sentence.label], { class: "tag", "data-label": sentence.label }), document.createTextNode(sentence.text));
+      button.addEventListener("click", () => send({ type: MESSAGES.SCROLL_ACTIVE_TAB, id: sentence.id }));
+      li.append(button);
+      return li;
+    }),
+  );
+  $("show-all").hidden = flagged.length <= COLLAPSED_ITEMS;
+  $("show-all").textContent = `Show all ${flagged.length}`;
 }
 
 function showResult(result) {
   const { summary } = result;
   $("status").hidden = true;
+  $("error").hidden = true;
   $("summary").hidden = false;
   $("clear").hidden = false;
   $("title").textContent = result.title || "Untitled page";
@@ -41,25 +100,27 @@ function showResult(result) {
     summary.attributed_share === null
       ? "No claims found."
       : `${Math.round(summary.attributed_share * 100)}% of claims name their source.`;
-  $("counts").replaceChildren(
-    ...Object.entries(summary.counts).map(([label, n]) => item("li", `${READER_NAMES[label]}: ${n}`, { "data-label": label })),
-  );
-  $("sources").replaceChildren(
-    ...(summary.sources.length
-      ? summary.sources.map((source) => item("li", `${source.name} (${source.sentences})`))
-      : [item("li", "None")]),
-  );
-  $("flagged").replaceChildren(
-    ...result.flagged.map((sentence) => {
-      const li = document.createElement("li");
-      const button = item("button", "", { type: "button", title: sentence.reason });
-      button.append(item("span", READER_NAMES[sentence.label], { class: "tag" }), document.createTextNode(sentence.text));
-      button.addEventListener("click", () => send({ type: MESSAGES.SCROLL_ACTIVE_TAB, id: sentence.id }));
-      li.append(button);
-      return li;
-    }),
-  );
+  showCounts(result.counts);
+  $("threshold").textContent = `Flags shown at ${Math.round(result.minScore * 100)}% confidence or more.`;
+  $("unplaced").hidden = !result.unplaced;
+  $("unplaced").textContent = `${result.unplaced} more could not be found in the visible page and are left out.`;
+  $("more").hidden = !showingMore && !result.more;
+  $("more").textContent = showingMore ? "Show only the confident flags" : `Show ${result.more} more, less confident`;
+  showSources(summary.sources);
+  showFlagged(result.flagged);
 }
+
+let showingMore = false;
+
+$("show-all").addEventListener("click", () => {
+  for (const li of $("flagged").children) li.hidden = false;
+  $("show-all").hidden = true;
+  $("flagged").querySelector(`li:nth-child(${COLLAPSED_ITEMS + 1}) button`)?.focus();
+});
+
+$("more").addEventListener("click", () => check(!showingMore));
+
+$("open-options").addEventListener("click", () => browser.runtime.openOptionsPage());
 
 $("clear").addEventListener("click", async () => {
   await send({ type: MESSAGES.CLEAR_ACTIVE_TAB });
@@ -93,17 +154,18 @@ function showDisabled(host) {
   $("status").textContent = `sourcecheck is off on ${host}.`;
 }
 
-function check() {
+function check(more = false) {
   $("status").hidden = false;
   $("status").textContent = "Checking this page…";
   $("error").hidden = true;
-  send({ type: MESSAGES.CHECK_ACTIVE_TAB }).then((reply) => {
+  send({ type: MESSAGES.CHECK_ACTIVE_TAB, more }).then((reply) => {
     if (!reply || !reply.ok) {
       showError(reply ? reply.error : { kind: "error", message: "No answer from the extension." });
     } else if (reply.value.disabled) {
       showSiteSwitch(reply.value.host, false);
       showDisabled(reply.value.host);
     } else {
+      showingMore = more;
       showSiteSwitch(reply.value.host, true);
       showResult(reply.value);
     }

@@ -1,60 +1,69 @@
 // The service worker: the one place that calls the API. The toolbar popup and tests
 // both go through globalThis.sourcecheck.checkTab(tabId).
-/* global SOURCECHECK_MESSAGES, SOURCECHECK_DEFAULTS, SOURCECHECK_SITES */
+/* global SOURCECHECK_MESSAGES, SOURCECHECK_DEFAULTS, SOURCECHECK_SITES, SOURCECHECK_POLICY */
 if (typeof importScripts === "function" && typeof SOURCECHECK_MESSAGES === "undefined") {
-  importScripts("messages.js");
+  importScripts("messages.js", "policy.js");
 }
 globalThis.browser ??= chrome;
 
 const MESSAGES = SOURCECHECK_MESSAGES;
 const REQUEST_TIMEOUT_MS = 15000;
 const FLAGGED = new Set(["unattributed", "opinion"]);
+const lastResults = new Map(); // tab id -> {url, result}: "show more" re-marks without a second call
 
 class ApiError extends Error {
-  constructor(kind, message, status = null) {
+  constructor(kind, message, { status = null, type = null, retryAfter = null } = {}) {
     super(message);
     this.kind = kind;
     this.status = status;
+    this.type = type;
+    this.retryAfter = retryAfter;
   }
 }
 
+// The reader's settings; the API key stays on this device (storage.local), never synced.
 async function settings() {
-  const stored = await browser.storage.sync.get(SOURCECHECK_DEFAULTS);
-  return { ...SOURCECHECK_DEFAULTS, ...stored };
+  const [stored, { apiKey = "" }] = await Promise.all([
+    browser.storage.sync.get(SOURCECHECK_DEFAULTS),
+    browser.storage.local.get("apiKey"),
+  ]);
+  return { ...SOURCECHECK_DEFAULTS, ...stored, apiKey };
 }
 
 async function readPage(tabId) {
-  const [{ result }] = await browser.scripting.executeScript({
-    target: { tabId },
-    func: () => ({ html: document.documentElement.outerHTML, url: location.href }),
-  });
-  return result;
+  try {
+    const [{ result }] = await browser.scripting.executeScript({
+      target: { tabId },
+      func: () => ({ html: document.documentElement.outerHTML, url: location.href }),
+    });
+    return result;
+  } catch (error) {
+    throw new ApiError("unreadable", error.message);
+  }
 }
 
-async function callApi(apiUrl, page) {
+async function callApi(options, page) {
+  const headers = { "Content-Type": "application/json" };
+  if (options.apiKey) headers.Authorization = `Bearer ${options.apiKey}`;
   let response;
   try {
-    response = await fetch(new URL("/api/v1/analyze", apiUrl), {
+    response = await fetch(new URL("/api/v1/analyze", options.apiUrl), {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers,
       body: JSON.stringify(page),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-  } catch (error) {
-    throw new ApiError("unreachable", `The sourcecheck API at ${apiUrl} cannot be reached.`);
+  } catch {
+    throw new ApiError("unreachable", `The sourcecheck API at ${options.apiUrl} cannot be reached.`);
   }
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     const detail = body && typeof body.detail === "string" ? body.detail : `HTTP ${response.status}`;
-    throw new ApiError("problem", detail, response.status);
+    const type = body && typeof body.type === "string" ? body.type.split(":").pop() : null;
+    const retryAfter = Number(response.headers.get("Retry-After")) || null;
+    throw new ApiError("problem", detail, { status: response.status, type, retryAfter });
   }
   return body;
-}
-
-function shownSentences(result, options) {
-  return result.sentences.filter(
-    (sentence) => options.labels.includes(sentence.label) && sentence.score >= options.minScore,
-  );
 }
 
 async function setBadge(tabId, count) {
@@ -62,20 +71,54 @@ async function setBadge(tabId, count) {
   await browser.action.setBadgeText({ tabId, text: count ? String(count) : "" });
 }
 
-async function checkTab(tabId) {
-  const options = await settings();
+async function analysis(tabId, options, reuse) {
   const page = await readPage(tabId);
-  const result = await callApi(options.apiUrl, page);
-  const shown = shownSentences(result, options);
-  await browser.scripting.executeScript({ target: { tabId }, files: ["messages.js", "content.js"] });
-  const placed = await browser.tabs.sendMessage(tabId, { type: MESSAGES.SHOW_HIGHLIGHTS, sentences: shown });
-  const flagged = shown.filter((sentence) => FLAGGED.has(sentence.label));
+  const last = lastResults.get(tabId);
+  if (reuse && last && last.url === page.url) return last.result;
+  const result = await callApi(options, page);
+  lastResults.set(tabId, { url: page.url, result });
+  return result;
+}
+
+function countByLabel(sentences) {
+  const counts = { unattributed: 0, opinion: 0 };
+  for (const sentence of sentences) counts[sentence.label] = (counts[sentence.label] ?? 0) + 1;
+  return counts;
+}
+
+// Inject the content script and have it mark the sentences; resolve the ids it placed.
+async function placeMarks(tabId, sentences, articleLength) {
+  await browser.scripting.executeScript({ target: { tabId }, files: ["messages.js", "anchor.js", "content.js"] });
+  const ids = await browser.tabs.sendMessage(tabId, { type: MESSAGES.SHOW_HIGHLIGHTS, sentences, articleLength });
+  return new Set(ids);
+}
+
+const flagsIn = (sentences) => sentences.filter((sentence) => FLAGGED.has(sentence.label));
+
+// Check a tab: mark what the display policy shows, and report only what was placed, so
+// the badge, the popup's counts and its list all count the same marks. With `more`, the
+// flags down to the policy's lower threshold are shown too.
+async function checkTab(tabId, { more = false } = {}) {
+  const options = await settings();
+  const result = await analysis(tabId, options, more);
+  const shownAt = (minScore) =>
+    SOURCECHECK_POLICY.shown(result.sentences, { labels: options.labels, minScore, byline: result.article.byline });
+  const lowest = Math.min(options.minScore, SOURCECHECK_POLICY.SHOW_MORE_MIN_SCORE);
+  const minScore = more ? lowest : options.minScore;
+  const shown = shownAt(minScore);
+  const placedIds = await placeMarks(tabId, shown, result.article.text.length);
+  const placed = shown.filter((sentence) => placedIds.has(sentence.id));
+  const flagged = flagsIn(placed);
   await setBadge(tabId, flagged.length);
   return {
     title: result.article.title,
     summary: result.summary,
+    counts: countByLabel(flagged),
     flagged: flagged.map(({ id, label, score, text, reason }) => ({ id, label, score, text, reason })),
-    placed,
+    placed: placed.length,
+    unplaced: shown.length - placed.length,
+    minScore,
+    more: more ? 0 : flagsIn(shownAt(lowest)).length - flagsIn(shown).length,
   };
 }
 
@@ -86,6 +129,7 @@ async function activeTabId() {
 }
 
 async function clearTab(tabId) {
+  lastResults.delete(tabId);
   await setBadge(tabId, 0);
   return browser.tabs.sendMessage(tabId, { type: MESSAGES.CLEAR_HIGHLIGHTS }).catch(() => 0);
 }
@@ -96,10 +140,10 @@ async function tabHost(tabId) {
 }
 
 // The popup's entry point: check the tab unless the reader switched sourcecheck off there.
-async function checkFromPopup(tabId) {
+async function checkFromPopup(tabId, more) {
   const [options, host] = await Promise.all([settings(), tabHost(tabId)]);
   if (host && options.disabledSites.includes(host)) return { disabled: true, host };
-  return { ...(await checkTab(tabId)), host };
+  return { ...(await checkTab(tabId, { more })), host };
 }
 
 async function setSiteEnabled(host, enabled) {
@@ -113,7 +157,7 @@ async function route(message) {
   const tabId = message.tabId ?? null;
   switch (message.type) {
     case MESSAGES.CHECK_ACTIVE_TAB:
-      return checkFromPopup(tabId ?? (await activeTabId()));
+      return checkFromPopup(tabId ?? (await activeTabId()), Boolean(message.more));
     case MESSAGES.CLEAR_ACTIVE_TAB:
       return clearTab(tabId ?? (await activeTabId()));
     case MESSAGES.SCROLL_ACTIVE_TAB:
@@ -126,7 +170,10 @@ async function route(message) {
 }
 
 // Automatic checking: only on the sites the reader listed (and granted), never elsewhere.
+browser.tabs.onRemoved.addListener((tabId) => lastResults.delete(tabId));
+
 browser.tabs.onUpdated.addListener(async (tabId, change, tab) => {
+  if (change.status === "loading") lastResults.delete(tabId);
   if (change.status !== "complete" || !tab.url) return;
   const options = await settings();
   if (!SOURCECHECK_SITES.matches(tab.url, options.autoSites)) return;
@@ -137,7 +184,17 @@ browser.tabs.onUpdated.addListener(async (tabId, change, tab) => {
 browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
   route(message).then(
     (value) => sendResponse({ ok: true, value }),
-    (error) => sendResponse({ ok: false, error: { kind: error.kind ?? "error", status: error.status ?? null, message: error.message } }),
+    (error) =>
+      sendResponse({
+        ok: false,
+        error: {
+          kind: error.kind ?? "error",
+          status: error.status ?? null,
+          type: error.type ?? null,
+          retryAfter: error.retryAfter ?? null,
+          message: error.message,
+        },
+      }),
   );
   return true;
 });

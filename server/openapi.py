@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from classifiers.features import BLOCK_KINDS, PARAGRAPH
 from classifiers.labels import LABELS
 from server.config import package_version
 
@@ -71,6 +72,11 @@ _SCHEMAS: dict[str, Any] = {
             "start": {"type": "integer", "minimum": 0},
             "end": {"type": "integer", "minimum": 0},
             "text": {"type": "string"},
+            "kind": {
+                "type": "string",
+                "enum": [PARAGRAPH, *BLOCK_KINDS],
+                "description": "The block the sentence stands in; no flag is shown on a heading or caption.",
+            },
             "label": _LABEL,
             "score": {"type": "number", "minimum": 0, "maximum": 1},
             "scores": _PROBABILITIES,

@@ -13,6 +13,10 @@ from classifiers.predict import Prediction
 from classifiers.sentences import Sentence
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# A source's name never holds a pronoun nor ends on a function word: "It allows him to" is a
+# clause the attribution cues misread, not someone the article names.
+_NOT_IN_NAMES = frozenset("i it he she we they you him her us them this these those who which what".split())
+_NOT_LAST_IN_NAMES = frozenset("to of and or the a an that for with by in on at from as".split())
 
 
 def _span(text: str, offset: int, span: Span) -> dict[str, Any]:
@@ -37,6 +41,7 @@ def sentence_entry(
         "start": sentence.start,
         "end": sentence.end,
         "text": sentence.text,
+        "kind": sentence.kind,
         "label": prediction.label,
         "score": prediction.score,
         "scores": prediction.scores,
@@ -64,6 +69,11 @@ def _same_source(short: str, full: str) -> bool:
     return bool(capitalised) and capitalised <= set(full_words)
 
 
+def _is_name(name: str) -> bool:
+    words = _name_words(name)
+    return bool(words) and not _NOT_IN_NAMES.intersection(words) and words[-1] not in _NOT_LAST_IN_NAMES
+
+
 def _display_name(name: str) -> str:
     return _LEADING_ARTICLE.sub("", name.strip())
 
@@ -87,7 +97,7 @@ def summarize(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
     names = [
         _display_name(entry["source"]["text"])
         for entry in entries
-        if entry["label"] == ATTRIBUTED and entry["source"]
+        if entry["label"] == ATTRIBUTED and entry["source"] and _is_name(entry["source"]["text"])
     ]
     claims = sum(counts[label] for label in LABELS if label != NEUTRAL)
     return {

@@ -60,6 +60,21 @@ def test_analyze_returns_the_documented_shape(client):
     assert body["timing_ms"]["total"] >= body["timing_ms"]["extract"]
 
 
+def test_each_sentence_names_the_block_it_stands_in(client):
+    story = " ".join(
+        f"The council met for the {n}th time on Tuesday to discuss the budget." for n in range(4, 9)
+    )
+    html = (
+        f"<html><body><article><h1>Budget</h1><p>{story}</p><h2>Why the vote was delayed</h2>"
+        f"<p>{story}</p><ul><li>Rents rose by a tenth in the year to March.</li></ul></article></body></html>"
+    )
+    body = client.post("/api/v1/analyze", json={"html": html}).get_json()
+    kinds = {s["text"]: s["kind"] for s in body["sentences"]}
+    assert kinds["Why the vote was delayed"] == "heading"
+    assert kinds["Rents rose by a tenth in the year to March."] == "list_item"
+    assert kinds["The council met for the 4th time on Tuesday to discuss the budget."] == "paragraph"
+
+
 def test_health_and_model_match_the_document(client):
     health = client.get("/api/v1/health")
     assert health.status_code == 200

@@ -45,3 +45,15 @@ def test_two_bodies_that_share_a_last_word_stay_two_sources():
         {"name": "President Donald J. Trump", "sentences": 2},
         {"name": "Defense Department", "sentences": 1},
     ]
+
+
+def test_the_sources_named_are_names_not_misread_clauses():
+    entries = [
+        _entry("attributed", "It allows him to"),
+        _entry("attributed", "they"),
+        _entry("attributed", "The ministry of"),
+        _entry("attributed", "Reuters"),
+    ]
+    summary = summarize(entries)
+    assert summary["sources"] == [{"name": "Reuters", "sentences": 1}]
+    assert summary["counts"]["attributed"] == 4, "the sentences still count as attributed"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
+import functools
 import gzip
 import json
 import os
@@ -153,8 +154,53 @@ def report(judged: Judged) -> dict[str, Any]:
     return scores
 
 
-def _is_shown(label: str, confidence: float, min_score: float) -> bool:
-    return label in FLAGGED and confidence >= min_score
+_POLICY_JS = ROOT / "extension" / "policy.js"
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_CLOSED = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_BYLINE_START = re.compile(r"^(?:By|BY|Written by|Words by|Reporting by)\s+(?=[^\W\d_])")
+_NAME_JOINERS = frozenset("and with in for of the at de van von".split())
+
+
+@functools.cache
+def _policy() -> dict[str, Any]:
+    """Read the extension's display policy (extension/policy.js), so the two never disagree."""
+    source = _POLICY_JS.read_text(encoding="utf-8")
+    numbers = {name: int(value) for name, value in re.findall(r"const (\w+) = (\d+);", source)}
+    kinds = re.search(r"NEVER_SHOWN_KINDS = new Set\(\[([^\]]*)\]\)", source)
+    needed = {"MIN_WORDS", "MIN_WORDS_UNPUNCTUATED", "MAX_BYLINE_WORDS", "BYLINE_SLACK_CHARS"}
+    if kinds is None or not needed <= numbers.keys():
+        raise ValueError("extension/policy.js does not hold the display policy this benchmark mirrors")
+    return {**numbers, "NEVER_SHOWN_KINDS": frozenset(re.findall(r'"(\w+)"', kinds.group(1)))}
+
+
+def _is_fragment(text: str, policy: dict[str, Any]) -> bool:
+    words = len(_WORD.findall(text))
+    return words < policy["MIN_WORDS"] or (
+        words < policy["MIN_WORDS_UNPUNCTUATED"] and not _CLOSED.search(text)
+    )
+
+
+def _is_byline(text: str, byline: str | None, policy: dict[str, Any]) -> bool:
+    if len(_WORD.findall(text)) > policy["MAX_BYLINE_WORDS"]:
+        return False
+    if byline and len(text) <= len(byline) + policy["BYLINE_SLACK_CHARS"] and byline.lower() in text.lower():
+        return True
+    start = _BYLINE_START.match(text)
+    names = _WORD.findall(text[start.end() :]) if start else []
+    return start is not None and all(w[0].isupper() or w in _NAME_JOINERS for w in names)
+
+
+def _is_shown(entry: dict[str, Any], min_score: float, byline: str | None = None) -> bool:
+    """Whether the extension shows this sentence: SOURCECHECK_POLICY.shown in policy.js."""
+    policy = _policy()
+    text = entry["text"].strip()
+    return (
+        entry["label"] in FLAGGED
+        and entry["score"] >= min_score
+        and entry.get("kind", "paragraph") not in policy["NEVER_SHOWN_KINDS"]
+        and not _is_fragment(text, policy)
+        and not _is_byline(text, byline, policy)
+    )
 
 
 def classifier_alone(model: Model, pages: Sequence[GoldPage], min_score: float) -> dict[str, Any]:
@@ -171,7 +217,8 @@ def classifier_alone(model: Model, pages: Sequence[GoldPage], min_score: float) 
             truth.append(sentence.label)
             predicted.append(prediction.label)
             confidence.append(prediction.score)
-            if _is_shown(prediction.label, prediction.score, min_score):
+            entry = {"label": prediction.label, "score": prediction.score, "text": sentence.text}
+            if _is_shown(entry, min_score):
                 shown_here += 1
                 right += sentence.label in FLAGGED
                 wrong += sentence.label not in FLAGGED
@@ -236,8 +283,9 @@ def end_to_end(model: Model, pages: Sequence[GoldPage], min_score: float) -> dic
         try:
             response = analyze(page.html, page.url, model, LIMITS)
             ours, text = response["sentences"], response["article"]["text"]
+            byline = response["article"]["byline"]
         except Exception:  # noqa: BLE001 - a page we cannot read loses every sentence
-            ours, text = [], ""
+            ours, text, byline = [], "", None
         gold_match, our_match = _align(page, ours, text)
         for sentence, match in zip(page.sentences, gold_match, strict=True):
             if sentence.label is None:
@@ -247,7 +295,7 @@ def end_to_end(model: Model, pages: Sequence[GoldPage], min_score: float) -> dic
             confidence.append(ours[match]["score"] if match >= 0 else 0.0)
         shown_here = 0
         for entry, match in zip(ours, our_match, strict=True):
-            if not _is_shown(entry["label"], entry["score"], min_score) or match == -1:
+            if not _is_shown(entry, min_score, byline) or match == -1:
                 continue
             shown_here += 1
             gold = page.sentences[match] if match >= 0 else None
