@@ -39,10 +39,21 @@ globalThis.SOURCECHECK_POLICY = (() => {
     return !NEVER_SHOWN_KINDS.has(sentence.kind ?? "paragraph") && !isFragment(sentence.text) && !isByline(sentence.text, byline);
   }
 
-  // The sentences shown at a threshold, among the labels the reader chose.
-  function shown(sentences, { labels, minScore, byline = null }) {
-    return sentences.filter((s) => labels.includes(s.label) && s.score >= minScore && isShowable(s, byline));
+  // Labels that are flags: a sentence with either needs the reader's attention.
+  const FLAGS = new Set(["unattributed", "opinion"]);
+
+  // How sure the model is that a sentence deserves its mark. For a flag, that it is a flag of
+  // either kind: the two probabilities summed rank flags better than the label's own (news-dev,
+  // end to end: at 0.9, 472 flags 92.4% right, against 332 by the label's own probability).
+  function confidence(sentence) {
+    if (!FLAGS.has(sentence.label) || !sentence.scores) return sentence.score;
+    return (sentence.scores.unattributed ?? 0) + (sentence.scores.opinion ?? 0);
   }
 
-  return Object.freeze({ NEVER_SHOWN_KINDS, MIN_WORDS, MIN_WORDS_UNPUNCTUATED, MAX_BYLINE_WORDS, BYLINE_SLACK_CHARS, SHOW_MORE_MIN_SCORE, isFragment, isByline, isShowable, shown });
+  // The sentences shown at a threshold, among the labels the reader chose.
+  function shown(sentences, { labels, minScore, byline = null }) {
+    return sentences.filter((s) => labels.includes(s.label) && confidence(s) >= minScore && isShowable(s, byline));
+  }
+
+  return Object.freeze({ NEVER_SHOWN_KINDS, MIN_WORDS, MIN_WORDS_UNPUNCTUATED, MAX_BYLINE_WORDS, BYLINE_SLACK_CHARS, SHOW_MORE_MIN_SCORE, confidence, isFragment, isByline, isShowable, shown });
 })();

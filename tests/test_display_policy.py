@@ -85,3 +85,12 @@ def test_the_benchmark_mirrors_the_extension_policy(byline):
     sentences += [{**s, "id": s["id"] + 100, "label": "attributed"} for s in sentences[:3]]
     mirrored = [s["id"] for s in sentences if _is_shown(s, 0.8, byline)]
     assert mirrored == _js_shown(sentences, byline, 0.8)
+
+
+def test_a_flag_is_shown_by_how_sure_the_model_is_that_it_is_a_flag_of_either_kind():
+    split = {"opinion": 0.5, "unattributed": 0.45, "attributed": 0.03, "neutral": 0.02}
+    unsure = {"opinion": 0.5, "unattributed": 0.2, "attributed": 0.2, "neutral": 0.1}
+    sentence = {"kind": "paragraph", "text": CASES[1][1], "label": "opinion", "score": 0.5}
+    sentences = [{**sentence, "id": 0, "scores": split}, {**sentence, "id": 1, "scores": unsure}]
+    assert _js_shown(sentences, None, 0.9) == [0]
+    assert [s["id"] for s in sentences if _is_shown(s, 0.9)] == [0]

@@ -36,7 +36,7 @@ from typing import Any
 
 from classifiers.evaluate import format_scores, score
 from classifiers.features import ModelInput
-from classifiers.labels import FLAGGED
+from classifiers.labels import FLAGGED, OPINION, UNATTRIBUTED
 from classifiers.model import BUNDLED_MODEL, Model, load_model
 from classifiers.predict import classify
 from server.analysis import Limits, analyze
@@ -190,13 +190,21 @@ def _is_byline(text: str, byline: str | None, policy: dict[str, Any]) -> bool:
     return start is not None and all(w[0].isupper() or w in _NAME_JOINERS for w in names)
 
 
+def flag_confidence(entry: dict[str, Any]) -> float:
+    """How sure the model is that a flag is one, of either kind: SOURCECHECK_POLICY.confidence."""
+    scores = entry.get("scores")
+    if entry["label"] not in FLAGGED or not scores:
+        return float(entry["score"])
+    return float(scores.get(UNATTRIBUTED, 0.0) + scores.get(OPINION, 0.0))
+
+
 def _is_shown(entry: dict[str, Any], min_score: float, byline: str | None = None) -> bool:
     """Whether the extension shows this sentence: SOURCECHECK_POLICY.shown in policy.js."""
     policy = _policy()
     text = entry["text"].strip()
     return (
         entry["label"] in FLAGGED
-        and entry["score"] >= min_score
+        and flag_confidence(entry) >= min_score
         and entry.get("kind", "paragraph") not in policy["NEVER_SHOWN_KINDS"]
         and not _is_fragment(text, policy)
         and not _is_byline(text, byline, policy)
@@ -217,7 +225,12 @@ def classifier_alone(model: Model, pages: Sequence[GoldPage], min_score: float) 
             truth.append(sentence.label)
             predicted.append(prediction.label)
             confidence.append(prediction.score)
-            entry = {"label": prediction.label, "score": prediction.score, "text": sentence.text}
+            entry = {
+                "label": prediction.label,
+                "score": prediction.score,
+                "scores": prediction.scores,
+                "text": sentence.text,
+            }
             if _is_shown(entry, min_score):
                 shown_here += 1
                 right += sentence.label in FLAGGED
