@@ -336,11 +336,7 @@ def test_a_page_edited_after_loading_still_gets_its_highlights(browser, pages_ur
         }"""
     )
     worker = browser[1]
-    worker.evaluate(
-        "id => chrome.scripting.executeScript("
-        "{target: {tabId: id}, files: ['messages.js', 'anchor.js', 'content.js']})",
-        tab_id,
-    )
+    _inject_content_script(worker, tab_id)
     placed = worker.evaluate(
         "([id, sentences]) => chrome.tabs.sendMessage(id, {type: 'sourcecheck/show-highlights', sentences})",
         [tab_id, [edited, spaced]],
@@ -645,11 +641,7 @@ def test_marks_go_to_the_visible_copy_with_the_browsers_own_css(browser, pages_u
     sentences = [s for s in analysis["sentences"] if s["kind"] == "paragraph"]
     assert len(sentences) >= 3
     worker = browser[1]
-    worker.evaluate(
-        "id => chrome.scripting.executeScript("
-        "{target: {tabId: id}, files: ['messages.js', 'anchor.js', 'content.js']})",
-        tab_id,
-    )
+    _inject_content_script(worker, tab_id)
     placed = worker.evaluate(
         """([id, sentences, length]) => chrome.tabs.sendMessage(id,
             {type: 'sourcecheck/show-highlights', sentences, articleLength: length})""",
@@ -675,3 +667,12 @@ def test_marks_go_to_the_visible_copy_with_the_browsers_own_css(browser, pages_u
     assert len(story) == 3
     assert all(w["inArticle"] for w in where if w["id"] in story), "the article's copy, not a hidden one"
     page.close()
+
+
+def _inject_content_script(worker, tab_id: int) -> None:
+    """Load the content script into a tab as the service worker does, without an API call."""
+    worker.evaluate(
+        "id => chrome.scripting.executeScript("
+        "{target: {tabId: id}, files: ['messages.js', 'anchor.js', 'content.js']})",
+        tab_id,
+    )
