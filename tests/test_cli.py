@@ -114,8 +114,17 @@ def test_evaluate_plots_the_confusion_matrix(run, tmp_path):
 
 
 def test_train_writes_a_model_and_card_atomically(run, tmp_path):
+    # Two whole beats of each split: the same code path as all of samples/, in seconds.
+    samples = tmp_path / "samples"
+    for split, names in {
+        "train": ("news-narrative-facts-and-events.jsonl", "reviews-deals-and-advice-columns.jsonl"),
+        "test": ("news-narrative-facts-and-events.jsonl", "reviews-deals-and-advice-columns.jsonl"),
+    }.items():
+        (samples / split).mkdir(parents=True)
+        for name in names:
+            (samples / split / name).write_bytes((SAMPLES / split / name).read_bytes())
     out = tmp_path / "models" / "trained.skops"
-    status, printed, _ = run("train", str(SAMPLES), "--out", str(out), model=False)
+    status, printed, _ = run("train", str(samples), "--out", str(out), model=False)
     assert status == 0
     assert out.exists() and out.with_suffix(".json").exists()
     card = json.loads(out.with_suffix(".json").read_text())
