@@ -24,8 +24,8 @@ def _node_test(relative: str, timeout: int) -> None:
         pytest.fail("node is not installed")
     if not (ROOT / "node_modules" / "jsdom").is_dir():
         pytest.fail("the Node packages are not installed: run npm ci (.ci/run does)")
-    sourcecheck = pathlib.Path(sys.executable).with_name("sourcecheck")
-    env = {**os.environ, **({"SOURCECHECK_BIN": str(sourcecheck)} if sourcecheck.exists() else {})}
+    # The `sourcecheck` of this Python first on PATH, where the Node tests look for it.
+    env = {**os.environ, "PATH": os.pathsep.join([str(pathlib.Path(sys.executable).parent), os.environ.get("PATH", "")])}
     run = subprocess.run(
         [node, "--test", "--test-reporter=spec", relative],
         cwd=ROOT,

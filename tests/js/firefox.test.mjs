@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { available, launch } from "./browsers.mjs";
-import { ROOT, serveFiles, startApi } from "./servers.mjs";
+import { ROOT, serveFiles, startAll, startApi } from "./servers.mjs";
 
 const API_KEY = "production-key-for-the-test";
 let firefox;
@@ -16,7 +16,7 @@ let files;
 
 before(async () => {
   assert.ok(available("firefox"), "Debian's firefox-esr is not installed (apt-get install firefox-esr); .ci/run installs it");
-  [api, keyedApi, files] = await Promise.all([
+  [api, keyedApi, files] = await startAll([
     startApi(),
     // README's production recipe: an API key and a CORS allowlist.
     startApi({ SOURCECHECK_API_KEY: API_KEY, SOURCECHECK_CORS_ORIGINS: '["https://newsroom.example"]' }),

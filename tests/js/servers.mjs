@@ -22,9 +22,8 @@ function freePort() {
   });
 }
 
-// The `sourcecheck` of the Python running the tests (pytest passes it), of .venv, or on PATH.
+// The `sourcecheck` of .venv, or else the one on PATH (pytest puts its own Python's first).
 function sourcecheckCommand() {
-  if (process.env.SOURCECHECK_BIN) return process.env.SOURCECHECK_BIN;
   const local = path.join(ROOT, ".venv", "bin", "sourcecheck");
   return existsSync(local) ? local : "sourcecheck";
 }
@@ -60,6 +59,20 @@ export async function startApi(settings = {}) {
   }
   child.kill("SIGKILL");
   throw new Error(`the API did not start: ${log}`);
+}
+
+/**
+ * Wait for every server in `starting`; if one fails, stop the ones that started (so that
+ * none outlives the test run) and throw its error.
+ */
+export async function startAll(starting) {
+  const settled = await Promise.allSettled(starting);
+  const failed = settled.find((outcome) => outcome.status === "rejected");
+  if (failed) {
+    await Promise.all(settled.map((outcome) => (outcome.status === "fulfilled" ? outcome.value.stop() : null)));
+    throw failed.reason;
+  }
+  return settled.map((outcome) => outcome.value);
 }
 
 /**
