@@ -25,7 +25,8 @@ def _node_test(relative: str, timeout: int) -> None:
     if not (ROOT / "node_modules" / "jsdom").is_dir():
         pytest.fail("the Node packages are not installed: run npm ci (.ci/run does)")
     # The `sourcecheck` of this Python first on PATH, where the Node tests look for it.
-    env = {**os.environ, "PATH": os.pathsep.join([str(pathlib.Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    path = os.pathsep.join([str(pathlib.Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "PATH": path}
     run = subprocess.run(
         [node, "--test", "--test-reporter=spec", relative],
         cwd=ROOT,
