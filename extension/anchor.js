@@ -68,14 +68,24 @@
       typeof view.Element.prototype.checkVisibility === "function"
         ? (el) => el.checkVisibility({ visibilityProperty: true })
         : (el) => isDisplayed(el) && view.getComputedStyle(el).visibility === "visible";
-    const clippedAway = (el) => {
-      for (let level = 0; el && level < CLIP_LEVELS; level++, el = el.parentElement) {
-        const style = view.getComputedStyle(el);
-        if (style.position !== "absolute" && style.position !== "fixed") continue;
+    // Siblings share ancestors: each element's own clip is read once (getComputedStyle is
+    // what costs, most of all in Firefox), not once per text node beneath it.
+    const clipOf = new Map();
+    const clipsItself = (el) => {
+      let known = clipOf.get(el);
+      if (known !== undefined) return known;
+      const style = view.getComputedStyle(el);
+      known = false;
+      if (style.position === "absolute" || style.position === "fixed") {
         const clipped = /^rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)$/.test(style.clip) || style.clipPath === "inset(50%)";
         const pinhole = style.overflow === "hidden" && parseFloat(style.width) <= 1 && parseFloat(style.height) <= 1;
-        if (clipped || pinhole) return true;
+        known = clipped || pinhole;
       }
+      clipOf.set(el, known);
+      return known;
+    };
+    const clippedAway = (el) => {
+      for (let level = 0; el && level < CLIP_LEVELS; level++, el = el.parentElement) if (clipsItself(el)) return true;
       return false;
     };
     return (el) => !markedHidden(el) && styleVisible(el) && !clippedAway(el);
