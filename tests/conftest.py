@@ -43,12 +43,22 @@ def test_model(test_model_path: pathlib.Path) -> Model:
 
 
 @pytest.fixture(scope="session")
-def make_app(test_model_path: pathlib.Path) -> Callable[..., Flask]:
-    """Return a factory of apps on the test model, for tests that need other settings."""
+def make_app(test_model_path: pathlib.Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Flask]:
+    """Return a factory of apps on the test model, for tests that need other settings.
+
+    Feedback goes to a temporary SQLite file, never to the user's data directory.
+    """
     from server import create_app
 
+    feedback_db = f"sqlite:///{tmp_path_factory.mktemp('feedback') / 'feedback.sqlite3'}"
+
     def make(**overrides: object) -> Flask:
-        settings = {"TESTING": True, "MODEL_PATH": str(test_model_path), "RATE_LIMIT": "100000 per minute"}
+        settings = {
+            "TESTING": True,
+            "MODEL_PATH": str(test_model_path),
+            "RATE_LIMIT": "100000 per minute",
+            "FEEDBACK_DB": feedback_db,
+        }
         return create_app({**settings, **overrides})
 
     return make
@@ -100,6 +110,8 @@ def running_server(
     """Run `sourcecheck serve` (gunicorn) from the checkout on a free port until the block ends."""
     port = free_port()
     log = workdir / "server.log"
+    # Corrections sent to a test server stay in its work directory, not the user's data directory.
+    env = {"SOURCECHECK_FEEDBACK_DB": f"sqlite:///{workdir / 'feedback.sqlite3'}", **(env or {})}
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", str(workers)],
