@@ -107,7 +107,7 @@ def _open_feedback(app: Flask, settings: Settings) -> FeedbackStore:
         store.migrate()
     except StoreUnavailable as error:
         app.logger.warning("feedback store unavailable at start-up, retried on first use: %s", error)
-    store.forget_connections()
+    store.close_connections()
     return store
 
 

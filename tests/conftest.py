@@ -143,3 +143,39 @@ def running_api(workdir: pathlib.Path, workers: int = 2, env: dict[str, str] | N
     """Run `sourcecheck serve` (gunicorn, the shipped model) on a free port; yield its URL."""
     with running_server(workdir, workers, env) as server:
         yield server.url
+
+
+#: The PostgreSQL server .ci/run starts (.ci/postgres); the PostgreSQL variants fail without it.
+POSTGRES_URL_VARIABLE = "TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str:
+    """The test PostgreSQL's URL, or fail saying how to get one (never skip: CI must run both)."""
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.fail(
+            f"{POSTGRES_URL_VARIABLE} is not set: start a throwaway server with "
+            f"`export {POSTGRES_URL_VARIABLE}=$(.ci/postgres start /tmp/pg)` (as .ci/run does)"
+        )
+    return url
+
+
+def _emptied(url: str) -> str:
+    """Drop the feedback tables, so each test starts from a database that was never migrated."""
+    from server.feedback.store import make_engine, metadata
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        metadata.drop_all(connection)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def feedback_db(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> str:
+    """A fresh feedback database: a SQLite file, then the test PostgreSQL (the same tests run on both)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'feedback.sqlite3'}"
+    from server.feedback.store import database_url
+
+    return _emptied(database_url(postgres_url(), lambda: tmp_path))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import pathlib
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
@@ -30,10 +32,16 @@ def _date(text: str) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
 
 
-def _store() -> FeedbackStore:
+@contextlib.contextmanager
+def _store() -> Iterator[FeedbackStore]:
+    """Open the configured store for one command and close its connections after."""
     from server.feedback.store import FeedbackStore
 
-    return FeedbackStore.open(Settings.load().feedback_database_url())
+    store = FeedbackStore.open(Settings.load().feedback_database_url())
+    try:
+        yield store
+    finally:
+        store.close_connections()
 
 
 def _short(text: str, width: int) -> str:
@@ -49,7 +57,8 @@ def _row(item: Item) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    items = _store().items(status=args.status, label=args.label, since=args.since)
+    with _store() as store:
+        items = store.items(status=args.status, label=args.label, since=args.since)
     if args.jsonl:
         for item in items:
             print(json.dumps(asdict(item), default=str, ensure_ascii=False))
@@ -62,7 +71,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace, status: str) -> int:
-    missing = _store().review(args.ids, status, getattr(args, "label", None))
+    with _store() as store:
+        missing = store.review(args.ids, status, getattr(args, "label", None))
     done = [i for i in args.ids if i not in missing]
     if done:
         print(f"{status}: {', '.join(map(str, done))}")
@@ -76,7 +86,8 @@ def _export(args: argparse.Namespace) -> int:
     from server.feedback.export import ExportRefused, export
 
     try:
-        result = export(_store(), args.out)
+        with _store() as store:
+            result = export(store, args.out)
     except ExportRefused as error:
         sys.stderr.write(f"sourcecheck feedback export: {error}\n")
         return 1
@@ -90,7 +101,8 @@ def _export(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from server.feedback.stats import agreement
 
-    items = _store().items()
+    with _store() as store:
+        items = store.items()
     print(f"{len(items)} corrections; readers agreed with the model when their label was the model's.\n")
     for title, groups in (
         ("model label", agreement(items, lambda item: item.model_label)),
@@ -104,7 +116,8 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    removed = _store().purge(args.before)
+    with _store() as store:
+        removed = store.purge(args.before)
     print(
         f"Deleted {removed} correction{'s' if removed != 1 else ''} received before {args.before:%Y-%m-%d}."
     )

@@ -197,9 +197,9 @@ class FeedbackStore:
             if not self._migrated:
                 self.migrate()
 
-    def forget_connections(self) -> None:
-        """Drop pooled connections, so a forked worker opens its own rather than share the parent's."""
-        self.engine.dispose(close=False)
+    def close_connections(self) -> None:
+        """Close pooled connections, so workers forked after this open their own, never the parent's."""
+        self.engine.dispose()
 
     def add(self, correction: Correction, keep_origin_only: bool = False) -> tuple[int, bool]:
         """Store a correction; return `(id, created)`, the first id when it was sent before."""
