@@ -1,7 +1,9 @@
 """Load, validate and fingerprint the labelled sentences in `samples/sentences/`.
 
 The layout is `<dir>/train/*.jsonl` and `<dir>/test/*.jsonl`: the test split
-is fixed by article and topic, and training never reads it.
+is fixed by article and topic, and training never reads it. Readers'
+corrections that an editor accepted are exported to `<dir>/feedback/*.jsonl`
+and join the train split only, so the held-out scores stay comparable.
 """
 
 from __future__ import annotations
@@ -9,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import pathlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from classifiers.features import ModelInput
 from classifiers.labels import ATTRIBUTED, LABELS
 
-TRAIN, TEST = "train", "test"
+TRAIN, TEST, FEEDBACK = "train", "test", "feedback"
+
 #: The blocks a sentence may stand in besides a paragraph, as the extractor names them.
 KINDS: frozenset[str] = frozenset({"paragraph", "heading", "list_item", "quote", "caption", "embed"})
 
@@ -98,10 +102,26 @@ def load_split(samples_dir: pathlib.Path, split: str) -> list[Sample]:
     return [sample for path in files for sample in read_jsonl(path)]
 
 
+def load_training(samples_dir: pathlib.Path) -> list[Sample]:
+    """Load the train split and the exported reader feedback beside it (if any)."""
+    feedback = [sample for path in sample_files(samples_dir, FEEDBACK) for sample in read_jsonl(path)]
+    return load_split(samples_dir, TRAIN) + feedback
+
+
+def origin_kind(sample: Sample) -> str:
+    """Name who wrote a sample, for the model card's counts: the origin up to its first ':' or ','.
+
+    "sourcecheck authors: bank profits" is "sourcecheck authors"; "reader feedback, 2026-12-02,
+    news.example" is "reader feedback".
+    """
+    kind = re.split(r"[:,]", sample.origin, maxsplit=1)[0].strip()
+    return kind or "unknown"
+
+
 def samples_digest(samples_dir: pathlib.Path) -> str:
-    """Return a SHA-256 over both splits' file names and bytes, to tie a model to its data."""
+    """Return a SHA-256 over every split's file names and bytes, to tie a model to its data."""
     digest = hashlib.sha256()
-    for split in (TRAIN, TEST):
+    for split in (TRAIN, TEST, FEEDBACK):
         for path in sample_files(samples_dir, split):
             digest.update(f"{split}/{path.name}\n".encode())
             digest.update(path.read_bytes())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import pathlib
 import platform
+from collections import Counter
 from collections.abc import Callable
 from importlib import metadata
 from typing import Any
@@ -16,7 +17,7 @@ from classifiers import encoder
 from classifiers.evaluate import score
 from classifiers.features import build_pipeline, cue_digest, feature_names
 from classifiers.model import MODEL_NAME, save_model
-from classifiers.samples import TEST, TRAIN, load_split, samples_digest
+from classifiers.samples import TEST, load_split, load_training, origin_kind, samples_digest
 
 MODEL_VERSION = "0.1.0"
 CV_FOLDS = 5  # grouped by origin, so sentences of one article never sit on both sides
@@ -45,9 +46,10 @@ def _score(truth: list[str], classes: np.ndarray, probabilities: np.ndarray) -> 
 def train(
     samples_dir: pathlib.Path, out: pathlib.Path, progress: Progress = lambda step: None
 ) -> dict[str, Any]:
-    """Train on the train split, cross-validate, score the test split, save; return the card."""
+    """Train on the train split and accepted reader feedback, cross-validate, score the test split,
+    save; return the card."""
     progress("validating samples")
-    train_set = load_split(samples_dir, TRAIN)
+    train_set = load_training(samples_dir)
     test_set = load_split(samples_dir, TEST)
     inputs = [s.input for s in train_set]
     labels = [s.label for s in train_set]
@@ -68,7 +70,11 @@ def train(
         "labels": [str(label) for label in pipeline.classes_],
         "libraries": _library_versions(),
         "samples_digest": samples_digest(samples_dir),
-        "samples": {"train": len(train_set), "test": len(test_set)},
+        "samples": {
+            "train": len(train_set),
+            "test": len(test_set),
+            "train_by_origin": dict(sorted(Counter(origin_kind(s) for s in train_set).items())),
+        },
         "features": {**feature_names(), "total": len(pipeline["features"].get_feature_names_out())},
         "cue_digest": cue_digest(inputs),
         "encoder": {"file": encoder.MODEL_PATH.name, "sha256": encoder.model_digest()},

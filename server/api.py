@@ -14,6 +14,7 @@ from classifiers.model import MODEL_NAME, ModelError
 from server.analysis import Limits, analyze
 from server.body import read_body
 from server.config import Settings
+from server.feedback.store import Correction, FeedbackStore, StoreUnavailable
 from server.fetch import FetchError, fetch_url
 from server.openapi import openapi_document
 from server.problems import Problem
@@ -121,6 +122,107 @@ def analyze_page() -> Response:
     served = current_model()
     result = analyze(html, url, served.model, Limits.from_settings(current_settings()))
     return jsonify({**result, "model": model_ref(served)})
+
+
+#: Limits of a correction: a sentence, not a page; a short note, not an essay.
+MAX_FEEDBACK_TEXT_CHARS = 2_000
+MAX_FEEDBACK_CONTEXT_CHARS = 2_000
+MAX_FEEDBACK_NOTE_CHARS = 500
+MAX_FEEDBACK_URL_CHARS = 2_048  # what browsers and proxies reliably carry
+MAX_FEEDBACK_VERSION_CHARS = 64
+MAX_FEEDBACK_BODY_BYTES = 16 * 1024  # all of the above fits in well under this
+
+
+def _bounded(body: dict[str, Any], name: str, limit: int, *, required: bool) -> str | None:
+    value = _string_field(body, name, required=required)
+    if value is not None and len(value) > limit:
+        raise Problem(
+            400, "invalid-field", "Invalid request", f"The field '{name}' is over {limit:,} characters."
+        )
+    return value
+
+
+def _label(body: dict[str, Any], name: str) -> str:
+    value = _string_field(body, name, required=True)
+    if value not in LABELS:
+        raise Problem(
+            400, "invalid-field", "Invalid request", f"The field '{name}' must be one of {', '.join(LABELS)}."
+        )
+    return value
+
+
+def _score(body: dict[str, Any]) -> float:
+    value = body.get("model_score")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise Problem(
+            400, "invalid-field", "Invalid request", "The field 'model_score' must be a number from 0 to 1."
+        )
+    return float(value)
+
+
+def _correction(body: dict[str, Any]) -> Correction:
+    """Check a correction field by field, as the OpenAPI document's FeedbackRequest describes it."""
+    unknown = sorted(set(body) - set(FEEDBACK_FIELDS))
+    if unknown:
+        raise Problem(400, "invalid-field", "Invalid request", f"Unknown field '{unknown[0]}'.")
+    text = _bounded(body, "text", MAX_FEEDBACK_TEXT_CHARS, required=True) or ""
+    if not text.strip():
+        raise Problem(400, "invalid-field", "Invalid request", "The field 'text' must not be empty.")
+    return Correction(
+        text=text,
+        model_label=_label(body, "model_label"),
+        model_score=_score(body),
+        model_version=_bounded(body, "model_version", MAX_FEEDBACK_VERSION_CHARS, required=True) or "",
+        reader_label=_label(body, "reader_label"),
+        url=_bounded(body, "url", MAX_FEEDBACK_URL_CHARS, required=False),
+        context=_bounded(body, "context", MAX_FEEDBACK_CONTEXT_CHARS, required=False) or "",
+        note=(_bounded(body, "note", MAX_FEEDBACK_NOTE_CHARS, required=False) or "").strip(),
+    )
+
+
+FEEDBACK_FIELDS = (
+    "url",
+    "text",
+    "context",
+    "model_label",
+    "model_score",
+    "model_version",
+    "reader_label",
+    "note",
+)
+
+
+@blueprint.post("/feedback")
+def send_feedback() -> tuple[Response, int]:
+    """Store a reader's correction of one sentence; the same one twice keeps the first id."""
+    if (request.content_length or 0) > MAX_FEEDBACK_BODY_BYTES:
+        raise Problem(
+            413,
+            "body-too-large",
+            "Request body too large",
+            f"A correction is under {MAX_FEEDBACK_BODY_BYTES:,} bytes.",
+        )
+    body = _json_body()
+    if len(json.dumps(body)) > MAX_FEEDBACK_BODY_BYTES:
+        raise Problem(
+            413,
+            "body-too-large",
+            "Request body too large",
+            f"A correction is under {MAX_FEEDBACK_BODY_BYTES:,} bytes.",
+        )
+    correction = _correction(body)
+    store: FeedbackStore = current_app.extensions["sourcecheck.feedback"]
+    try:
+        item_id, created = store.add(correction, current_settings().feedback_keep_origin_only)
+    except StoreUnavailable as error:
+        current_app.logger.error("feedback store unavailable: %s", error)
+        raise Problem(
+            503,
+            "feedback-store-unavailable",
+            "Feedback store unavailable",
+            "The correction was not stored: the feedback database cannot be reached. Send it again later.",
+        ) from None
+    return jsonify({"id": item_id}), 201 if created else 200
 
 
 @blueprint.get("/health")

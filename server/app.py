@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from server import problems
 from server.api import blueprint, health
 from server.config import EXTENSION_ORIGINS, SETTING_NAMES, Settings, SettingsError
+from server.feedback.store import FeedbackStore, StoreUnavailable
 from server.served import load_served
 
 #: Flask's own options a test may set beside ours.
@@ -69,6 +70,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["sourcecheck.settings"] = settings
     app.extensions["sourcecheck.model"] = load_served(settings.model_path)
     app.extensions["sourcecheck.reload_workers"] = _no_workers
+    app.extensions["sourcecheck.feedback"] = _open_feedback(app, settings)
     if settings.trusted_proxies:
         proxied = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
         app.wsgi_app = proxied  # type: ignore[method-assign]
@@ -93,6 +95,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(_harden)
     _settle()
     return app
+
+
+def _open_feedback(app: Flask, settings: Settings) -> FeedbackStore:
+    """Open the store and migrate it now; a database that is down is retried on first use (503 till then).
+
+    The pool is emptied afterwards, so gunicorn's forked workers never share the master's connections.
+    """
+    store = FeedbackStore.open(settings.feedback_database_url())
+    try:
+        store.migrate()
+    except StoreUnavailable as error:
+        app.logger.warning("feedback store unavailable at start-up, retried on first use: %s", error)
+    store.close_connections()
+    return store
 
 
 def _no_workers() -> None:

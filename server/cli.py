@@ -1,4 +1,4 @@
-"""The `sourcecheck` command: serve, analyze, classify, train, evaluate."""
+"""The `sourcecheck` command: serve, analyze, classify, train, evaluate, feedback."""
 
 from __future__ import annotations
 
@@ -334,6 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the scores as one JSON object")
     evaluate.add_argument("--plot", type=pathlib.Path, default=None, metavar="PNG")
     evaluate.set_defaults(run=_evaluate)
+
+    from server.feedback.cli import add_parser as add_feedback
+
+    add_feedback(commands)
     return parser
 
 
@@ -355,6 +359,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _is_user_error(error: Exception) -> bool:
     """Whether an error is about the input or the setup (one line), not a bug (a traceback)."""
     if isinstance(error, OSError | InputError | SettingsError):
+        return True
+    from server.feedback.store import StoreUnavailable
+
+    if isinstance(error, StoreUnavailable):
         return True
     from classifiers.model import ModelError
     from classifiers.samples import SampleError

@@ -88,6 +88,11 @@ class Settings:
     allow_url_fetch: bool = False
     # Reverse proxies in front whose X-Forwarded-For to trust (0: the peer is the client).
     trusted_proxies: int = 0
+    # Where readers' corrections are kept: unset, a SQLite file in the user's data directory;
+    # "postgresql://user@host/db" lets several instances behind one proxy share one store.
+    feedback_db: str | None = None
+    # Keep only the origin of a corrected page's address ("https://news.example"), not its path.
+    feedback_keep_origin_only: bool = False
 
     @classmethod
     def load(
@@ -117,6 +122,14 @@ class Settings:
                 f"{PREFIX}ADMIN_TOKEN: must differ from {PREFIX}API_KEY, "
                 "or every reader could reload the model"
             )
+
+    def feedback_database_url(self) -> str:
+        """Return the feedback store's SQLAlchemy URL; unset, a file in the user's data directory."""
+        import platformdirs
+
+        from server.feedback.store import database_url
+
+        return database_url(self.feedback_db, lambda: platformdirs.user_data_path("sourcecheck"))
 
     def flask_config(self) -> dict[str, Any]:
         """Return what Flask itself reads from `app.config`."""
@@ -280,6 +293,14 @@ def _check_model(value: Any) -> None:
         raise ValueError(f"its model card {path.with_suffix('.json').name} is missing")
 
 
+def _check_database(value: Any) -> None:
+    scheme = urlsplit(value).scheme.split("+", 1)[0]
+    if scheme not in {"sqlite", "postgresql", "postgres"} or "://" not in value:
+        raise ValueError("not a database URL; use sqlite:////path/feedback.sqlite3 or postgresql://host/db")
+    if scheme.startswith("postgres") and importlib.util.find_spec("psycopg") is None:
+        raise ValueError("needs the PostgreSQL driver: pip install 'psycopg[binary]'")
+
+
 def _nothing(value: Any) -> None:
     return None
 
@@ -298,6 +319,8 @@ _SPECS: dict[str, _Spec] = {
     "RATE_LIMIT_STORAGE": _Spec("rate_limit_storage", str.strip, _check_storage, str),
     "ALLOW_URL_FETCH": _Spec("allow_url_fetch", _boolean, _nothing, bool),
     "TRUSTED_PROXIES": _Spec("trusted_proxies", _integer, _between(0, 5), int),
+    "FEEDBACK_DB": _Spec("feedback_db", str.strip, _check_database, str),
+    "FEEDBACK_KEEP_ORIGIN_ONLY": _Spec("feedback_keep_origin_only", _boolean, _nothing, bool),
 }
 
 #: The environment names of every setting, without the prefix.

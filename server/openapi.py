@@ -143,6 +143,23 @@ _SCHEMAS: dict[str, Any] = {
             "scores": {"type": "object"},
         }
     ),
+    "FeedbackRequest": {
+        "type": "object",
+        "description": "A reader's correction of one highlighted sentence; nothing else about the page.",
+        "properties": {
+            "url": {"type": "string", "maxLength": 2048, "description": "Stored without query or fragment."},
+            "text": {"type": "string", "minLength": 1, "maxLength": 2000, "description": "The sentence."},
+            "context": {"type": "string", "maxLength": 2000, "description": "The sentence before."},
+            "model_label": _LABEL,
+            "model_score": {"type": "number", "minimum": 0, "maximum": 1},
+            "model_version": {"type": "string", "maxLength": 64},
+            "reader_label": {**_LABEL, "description": "What the reader says the sentence is."},
+            "note": {"type": "string", "maxLength": 500},
+        },
+        "required": ["text", "model_label", "model_score", "model_version", "reader_label"],
+        "additionalProperties": False,
+    },
+    "FeedbackStored": _object({"id": {"type": "integer", "minimum": 1}}),
     "Problem": {
         "type": "object",
         "description": "RFC 9457 problem details.",
@@ -202,6 +219,28 @@ def openapi_document() -> dict[str, Any]:
                         "415": _problem("The body is not JSON, or not UTF-8."),
                         "422": _problem("No article body was found, or the page is too large to read."),
                         "429": _problem("Too many requests from this client; see Retry-After."),
+                    },
+                }
+            },
+            "/api/v1/feedback": {
+                "post": {
+                    "operationId": "sendFeedback",
+                    "summary": "Store a reader's correction of one sentence's label.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("FeedbackRequest")}},
+                    },
+                    "responses": {
+                        "201": _ok("FeedbackStored", "Stored; the id of the new correction."),
+                        "200": _ok("FeedbackStored", "The same correction was stored before; its id."),
+                        "400": _problem(
+                            "Malformed JSON, a missing, unknown or ill-typed field, or too long."
+                        ),
+                        "401": _problem("An API key is configured and was not sent, or is wrong."),
+                        "413": _problem("The request body is too large."),
+                        "415": _problem("The body is not JSON, or not UTF-8."),
+                        "429": _problem("Too many requests from this client; see Retry-After."),
+                        "503": _problem("The feedback database cannot be reached; nothing was stored."),
                     },
                 }
             },

@@ -43,12 +43,22 @@ def test_model(test_model_path: pathlib.Path) -> Model:
 
 
 @pytest.fixture(scope="session")
-def make_app(test_model_path: pathlib.Path) -> Callable[..., Flask]:
-    """Return a factory of apps on the test model, for tests that need other settings."""
+def make_app(test_model_path: pathlib.Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Flask]:
+    """Return a factory of apps on the test model, for tests that need other settings.
+
+    Feedback goes to a temporary SQLite file, never to the user's data directory.
+    """
     from server import create_app
 
+    feedback_db = f"sqlite:///{tmp_path_factory.mktemp('feedback') / 'feedback.sqlite3'}"
+
     def make(**overrides: object) -> Flask:
-        settings = {"TESTING": True, "MODEL_PATH": str(test_model_path), "RATE_LIMIT": "100000 per minute"}
+        settings = {
+            "TESTING": True,
+            "MODEL_PATH": str(test_model_path),
+            "RATE_LIMIT": "100000 per minute",
+            "FEEDBACK_DB": feedback_db,
+        }
         return create_app({**settings, **overrides})
 
     return make
@@ -100,6 +110,8 @@ def running_server(
     """Run `sourcecheck serve` (gunicorn) from the checkout on a free port until the block ends."""
     port = free_port()
     log = workdir / "server.log"
+    # Corrections sent to a test server stay in its work directory, not the user's data directory.
+    env = {"SOURCECHECK_FEEDBACK_DB": f"sqlite:///{workdir / 'feedback.sqlite3'}", **(env or {})}
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", str(workers)],
@@ -131,3 +143,39 @@ def running_api(workdir: pathlib.Path, workers: int = 2, env: dict[str, str] | N
     """Run `sourcecheck serve` (gunicorn, the shipped model) on a free port; yield its URL."""
     with running_server(workdir, workers, env) as server:
         yield server.url
+
+
+#: The PostgreSQL server .ci/run starts (.ci/postgres); the PostgreSQL variants fail without it.
+POSTGRES_URL_VARIABLE = "TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str:
+    """The test PostgreSQL's URL, or fail saying how to get one (never skip: CI must run both)."""
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.fail(
+            f"{POSTGRES_URL_VARIABLE} is not set: start a throwaway server with "
+            f"`export {POSTGRES_URL_VARIABLE}=$(.ci/postgres start /tmp/pg)` (as .ci/run does)"
+        )
+    return url
+
+
+def _emptied(url: str) -> str:
+    """Drop the feedback tables, so each test starts from a database that was never migrated."""
+    from server.feedback.store import make_engine, metadata
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        metadata.drop_all(connection)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def feedback_db(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> str:
+    """A fresh feedback database: a SQLite file, then the test PostgreSQL (the same tests run on both)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'feedback.sqlite3'}"
+    from server.feedback.store import database_url
+
+    return _emptied(database_url(postgres_url(), lambda: tmp_path))
