@@ -135,10 +135,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    # In WAL mode NORMAL survives the process being killed (the SIGKILL test); only a power cut
-    # may lose the last commits. FULL fsyncs each commit while holding the write lock, and the
-    # other writers' busy-waits (sleeps of up to 100 ms) then put p99 over 100 ms.
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL: a correction acknowledged with 201 is on disk, even through a power cut (in WAL mode
+    # NORMAL survives a killed process but may lose the last commits to a power cut).
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 
