@@ -21,14 +21,8 @@ from tests.conftest import ROOT, free_port, page_html, running_api
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 EXTENSION = ROOT / "extension"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# The flags the Node browser tests use too, in one file.
+CHROMIUM_FLAGS = json.loads((ROOT / "tests" / "js" / "chromium-flags.json").read_text(encoding="utf-8"))
 
 
 def _chromium() -> str:

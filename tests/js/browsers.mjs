@@ -2,7 +2,7 @@
 // (CDP for Chromium, WebDriver BiDi for Firefox; never a downloaded browser), and reach the
 // extension's own context the same way in both.
 import puppeteer from "puppeteer-core";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 export const EXECUTABLES = { chromium: "/usr/bin/chromium", firefox: "/usr/bin/firefox-esr" };
 const GECKO_ID = "sourcecheck@sourcecheck.example";
@@ -13,12 +13,8 @@ export const FIREFOX_UUID = "0b7c1f4e-2d35-4c4b-9c2a-5f0e9d1a7b11";
 // page's third-party assets fail at once instead of waiting on DNS.
 const DEAD_PROXY = { host: "127.0.0.1", port: 9 };
 const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
+  // The flags the Python browser tests use too, in one file.
+  ...JSON.parse(readFileSync(new URL("./chromium-flags.json", import.meta.url), "utf8")),
   `--proxy-server=http://${DEAD_PROXY.host}:${DEAD_PROXY.port}`,
 ];
 const FIREFOX_PREFS = {
