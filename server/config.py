@@ -70,7 +70,8 @@ class Settings:
     max_elements: int = 200_000
     # An article body longer than this (a long feature runs to ~60,000) is refused with 422.
     max_text_chars: int = 400_000
-    # Seconds one page may take to extract and classify before it is cut off with 422.
+    # CPU seconds one page may take to extract and classify before it is cut off with 422 (its own
+    # thread's, so that a busy server does not refuse pages for the time they wait on others).
     page_time_limit_seconds: float = 10.0
     # Characters of text kept either side of a highlight so the extension can anchor it.
     quote_context_chars: int = 32
