@@ -14,8 +14,9 @@ import numpy as np
 from sklearn.model_selection import GroupKFold, cross_val_predict
 
 from classifiers import encoder
+from classifiers.cues import read_cues_in_order
 from classifiers.evaluate import score
-from classifiers.features import build_pipeline, cue_digest, feature_names
+from classifiers.features import build_pipeline, cue_digest, feature_names, full_features
 from classifiers.model import MODEL_NAME, save_model
 from classifiers.samples import TEST, load_split, load_training, origin_kind, samples_digest
 
@@ -51,7 +52,9 @@ def train(
     progress("validating samples")
     train_set = load_training(samples_dir)
     test_set = load_split(samples_dir, TEST)
+    # Read once here: the quick and the full model both use the cues, in every fold.
     inputs = [s.input for s in train_set]
+    inputs = [item._replace(cues=cues) for item, cues in zip(inputs, read_cues_in_order(inputs), strict=True)]
     labels = [s.label for s in train_set]
     groups = [s.origin or f"line-{i}" for i, s in enumerate(train_set)]
     progress("cross-validating")
@@ -75,7 +78,7 @@ def train(
             "test": len(test_set),
             "train_by_origin": dict(sorted(Counter(origin_kind(s) for s in train_set).items())),
         },
-        "features": {**feature_names(), "total": len(pipeline["features"].get_feature_names_out())},
+        "features": {**feature_names(), "total": len(full_features(pipeline).get_feature_names_out())},
         "cue_digest": cue_digest(inputs),
         "encoder": {"file": encoder.MODEL_PATH.name, "sha256": encoder.model_digest()},
         "scores": {

@@ -8,11 +8,18 @@ from sklearn.preprocessing import FunctionTransformer
 
 from classifiers import encoder
 from classifiers.cues import FEATURE_NAMES, read_cues, read_cues_in_order
-from classifiers.features import STRUCTURE_NAMES, cue_digest, cue_matrix
-from classifiers.labels import LABELS, OPINION, UNATTRIBUTED
+from classifiers.features import (
+    QUICK_CONFIDENCE,
+    QUICK_LABELS,
+    STRUCTURE_NAMES,
+    cue_digest,
+    cue_matrix,
+    full_features,
+)
+from classifiers.labels import FLAGGED, LABELS, OPINION, UNATTRIBUTED
 from classifiers.model import BUNDLED_MODEL, ModelError, card_path, load_model, save_model, untrusted_types
 from classifiers.predict import classify, explain
-from classifiers.samples import TRAIN, load_split, samples_digest
+from classifiers.samples import TEST, TRAIN, load_split, samples_digest
 from tests.conftest import SAMPLES
 
 MAX_MODEL_BYTES = 20 * 1024 * 1024
@@ -40,7 +47,7 @@ def test_the_shipped_model_was_trained_on_the_shipped_encoder():
 
 def test_the_shipped_model_names_its_features():
     model = load_model(BUNDLED_MODEL)
-    names = list(model.pipeline["features"].get_feature_names_out())
+    names = list(full_features(model.pipeline).get_feature_names_out())
     assert model.card["features"]["cues"] == list(FEATURE_NAMES)
     assert model.card["features"]["structure"] == list(STRUCTURE_NAMES)
     assert len(names) == model.card["features"]["total"]
@@ -115,3 +122,21 @@ def test_cues_an_input_carries_are_the_ones_the_model_reads():
     # Cues of other sentences are taken as given, not read again from the text.
     shifted = [item._replace(cues=cues) for item, cues in zip(inputs, read[1:] + read[:1], strict=True)]
     assert (cue_matrix(shifted) == np.roll(cue_matrix(inputs), -1, axis=0)).all()
+
+
+def test_the_quick_model_answers_only_sure_unflagged_sentences_and_the_full_model_the_rest():
+    early_exit = load_model(BUNDLED_MODEL).pipeline.named_steps["early_exit"]
+    items = [sample.input for sample in load_split(SAMPLES, TEST)][:300]
+    quick, full = early_exit.quick_.predict_proba(items), early_exit.full_.predict_proba(items)
+    answered = early_exit.predict_proba(items)
+    by_quick = [row for row in range(len(items)) if not np.allclose(answered[row], full[row])]
+    assert 0 < len(by_quick) < len(items), "one of the two models answers everything"
+    for row in range(len(items)):
+        label = early_exit.classes_[answered[row].argmax()]
+        expected = quick[row] if row in by_quick else full[row]
+        assert np.allclose(answered[row], expected)
+        if label in FLAGGED:
+            assert row not in by_quick, "a flag must be the full model's call"
+    for row in by_quick:
+        assert quick[row].max() >= QUICK_CONFIDENCE
+        assert early_exit.classes_[quick[row].argmax()] in QUICK_LABELS
