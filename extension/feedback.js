@@ -1,6 +1,7 @@
 // "Is this right?": the part of a sentence's tooltip where the reader confirms its label or
 // says which it is, sent once per sentence per page view. Built with createElement and
-// textContent only, never innerHTML. Loaded as a classic script in the page, before content.js.
+// textContent only: nothing is parsed as HTML. Loaded as a classic script in the page,
+// before content.js.
 /* global SOURCECHECK_ERRORS */
 globalThis.SOURCECHECK_FEEDBACK = (() => {
   // The labels in the reader's words, in the order they are offered.
