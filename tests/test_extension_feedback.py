@@ -229,6 +229,43 @@ def test_the_tooltip_stays_open_while_the_pointer_or_focus_is_in_it(browser, pag
     page.close()
 
 
+def test_near_the_bottom_of_the_window_the_tooltip_opens_above_the_sentence(browser, pages_url):
+    page, result = _open_checked(browser, f"{pages_url}/{PAGE}/page.html")
+    page.set_viewport_size({"width": 900, "height": 420})
+    sentence_id = _unattributed(result)["id"]
+    page.evaluate(
+        "id => document.querySelector(`sourcecheck-mark[data-sentence='${id}']`)"
+        ".scrollIntoView({block: 'end'})",
+        sentence_id,
+    )
+    _focus_mark(page, sentence_id)
+    top = min(rect["top"] for rect in _mark_rects(page, sentence_id))
+    assert _tip(page)["rect"]["bottom"] <= top
+    _assert_clear_of_sentence(page, sentence_id)
+    page.close()
+
+
+def test_the_tooltip_clears_every_fragment_of_a_sentence_split_by_markup(browser, pages_url):
+    page, _ = _open_checked(browser, pages_url.replace("/samples/pages", "/tests/fixtures/structure.html"))
+    split = page.evaluate(
+        """() => {
+            const counts = {};
+            for (const m of document.querySelectorAll('sourcecheck-mark')) {
+                counts[m.dataset.sentence] = (counts[m.dataset.sentence] ?? 0) + 1;
+            }
+            return Object.keys(counts).find((id) => counts[id] > 1);
+        }"""
+    )
+    assert split is not None, "the fixture has a sentence that runs through inline markup"
+    _focus_mark(page, int(split))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert "What is it?" in _tip(page)["text"]
+    _assert_clear_of_sentence(page, int(split))
+    page.close()
+
+
 def test_a_stopped_server_is_named_in_plain_words(browser, server, pages_url, tmp_path):
     worker = browser[1]
     with running_server(tmp_path) as stopping:
