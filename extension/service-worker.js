@@ -251,4 +251,4 @@ browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true;
 });
 
-globalThis.sourcecheck = { checkTab, clearTab, sendFeedback };
+globalThis.sourcecheck = { checkTab, clearTab };
