@@ -1,5 +1,6 @@
 // The service worker: the one place that calls the API. The toolbar popup and tests
-// both go through globalThis.sourcecheck.checkTab(tabId).
+// both go through globalThis.sourcecheck.checkTab(tabId); a tooltip's correction comes
+// as a SEND_FEEDBACK message from the page.
 /* global SOURCECHECK_MESSAGES, SOURCECHECK_CONTENT_SCRIPTS, SOURCECHECK_DEFAULTS, SOURCECHECK_SITES, SOURCECHECK_POLICY */
 if (typeof importScripts === "function" && typeof SOURCECHECK_MESSAGES === "undefined") {
   importScripts("messages.js", "policy.js");
