@@ -1,7 +1,8 @@
 // The content script: marks the sentences it is sent (anchor.js finds them in the visible
-// text), explains one in a tooltip on hover or focus, and puts the page back on request.
+// text), explains one in a tooltip on hover or focus (with feedback.js's "Is this right?"),
+// and puts the page back on request.
 // Nothing from the server is ever parsed as HTML: text goes in with textContent only.
-/* global SOURCECHECK_MESSAGES, SOURCECHECK_ANCHOR */
+/* global SOURCECHECK_MESSAGES, SOURCECHECK_ANCHOR, SOURCECHECK_FEEDBACK */
 (() => {
   if (globalThis.__sourcecheckContent) return;
   globalThis.__sourcecheckContent = true;
@@ -38,31 +39,70 @@
     ${MARK}.sourcecheck-pulse { animation: sourcecheck-pulse 1.2s ease-out 2; }
     @keyframes sourcecheck-pulse { 50% { box-shadow: 0 0 0 4px rgba(213, 94, 0, .6); } }`;
 
+  const GAP_PX = 6; // between the sentence and its tooltip
+  const MARGIN_PX = 8; // between the tooltip and the window's edges
+  const MIN_ROOM_PX = 80; // less room than this on both sides: take the larger and scroll inside
+  const HIDE_DELAY_MS = 400; // time to move the pointer across the gap from the sentence to its tooltip
+  // A tooltip placed inside one of these would have its buttons' clicks reach it.
+  const INTERACTIVE = "a, button, label, summary, select";
+
   let placed = new Map(); // sentence id -> {sentence, marks}
+  // sentence text -> its "Is this right?" control: one correction per sentence per page view,
+  // even when the page is marked again ("show more").
+  const feedbackControls = new Map();
   let tooltip = null;
   let tooltipFor = null; // the entry the open tooltip explains
+  let hideTimer = 0;
+  let returningFocus = false; // Escape puts focus back on the sentence without reopening
 
   function tooltipHost() {
     if (tooltip) return tooltip;
     const host = document.createElement("sourcecheck-tooltip");
     host.id = TOOLTIP_ID;
-    host.setAttribute("role", "tooltip");
+    host.setAttribute("role", "dialog");
+    host.setAttribute("aria-label", "sourcecheck: about this sentence");
     const shadow = host.attachShadow({ mode: "open" });
     const sheet = document.createElement("style");
     sheet.textContent = `
-      .tip { position: fixed; z-index: 2147483647; max-width: 360px; padding: 10px 12px;
+      :host { all: initial; }
+      .tip { position: fixed; inset: auto; margin: 0; z-index: 2147483647; box-sizing: border-box; color-scheme: light dark;
+        max-width: 360px; overflow: auto; padding: 10px 12px;
         font: 13px/1.4 system-ui, sans-serif; color: #111; background: #fff;
         border: 1px solid #888; border-radius: 6px; box-shadow: 0 4px 16px rgba(0,0,0,.25); }
       .tip[hidden] { display: none; }
+      .tip:focus { outline: none; }
       .label { font-weight: 600; margin: 0 0 4px; }
       .reason, .source { margin: 4px 0 0; }
-      @media (prefers-color-scheme: dark) { .tip { color: #eee; background: #222; border-color: #666; } }`;
+      .feedback { margin: 8px 0 0; padding: 8px 0 0; border-top: 1px solid #ccc; }
+      .ask { display: inline; margin: 0 8px 0 0; }
+      .row { display: inline-flex; gap: 6px; }
+      .choices { margin: 6px 0 0; padding: 0; border: 0; }
+      .choices legend { padding: 0; margin: 0 0 2px; }
+      .choice { display: block; }
+      .note-label { display: block; margin: 6px 0 2px; }
+      textarea { box-sizing: border-box; width: 100%; font: inherit; color: inherit; background: transparent;
+        border: 1px solid #888; border-radius: 4px; }
+      button { font: inherit; color: #111; background: #f2f2f2; border: 1px solid #888; border-radius: 4px;
+        padding: 2px 10px; cursor: pointer; }
+      button:disabled { opacity: .5; cursor: default; }
+      .send { display: block; margin: 6px 0 0; }
+      button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 2px solid #1a4fd6; outline-offset: 1px; }
+      .result:focus { outline: none; }
+      .said { margin: 0; font-weight: 600; }
+      .help { margin: 2px 0 0; }
+      @media (prefers-color-scheme: dark) {
+        .tip { color: #eee; background: #222; border-color: #666; }
+        .feedback { border-color: #555; }
+        button { color: #eee; background: #333; border-color: #777; }
+        button:focus-visible, input:focus-visible, textarea:focus-visible { outline-color: #8ab4ff; }
+      }`;
     const box = document.createElement("div");
     box.className = "tip";
     box.hidden = true;
+    box.tabIndex = -1; // a click on its text keeps focus inside, so the tooltip stays open
+    box.popover = "manual"; // the top layer: no transformed or clipping ancestor moves or hides it
     shadow.append(sheet, box);
-    document.documentElement.append(host);
-    tooltip = { host, box };
+    tooltip = { host, box, shadow };
     return tooltip;
   }
 
@@ -74,37 +114,121 @@
   }
 
   // What the tooltip says about one sentence: one node per part, in order. Add a part here.
-  function tooltipContent(sentence) {
+  function tooltipContent(entry) {
+    const { sentence } = entry;
     const parts = [
       paragraph("label", `${READER_NAMES[sentence.label]} · ${Math.round(sentence.score * 100)}% confident`),
       paragraph("reason", sentence.reason),
     ];
     if (sentence.source) parts.push(paragraph("source", `Source: ${sentence.source.text}`));
+    parts.push(feedbackControl(sentence));
     return parts;
   }
 
-  function showTooltip(entry, anchor) {
-    const { box } = tooltipHost();
-    tooltipFor = { entry, anchor };
-    box.replaceChildren(...tooltipContent(entry.sentence));
-    box.hidden = false;
-    const rect = anchor.getBoundingClientRect();
-    const height = box.offsetHeight || 120;
-    box.style.left = `${Math.max(8, Math.min(rect.left, window.innerWidth - 380))}px`;
-    box.style.top = `${rect.bottom + 6 + height < window.innerHeight ? rect.bottom + 6 : Math.max(8, rect.top - height - 6)}px`;
+  function feedbackControl(sentence) {
+    const known = feedbackControls.get(sentence.text);
+    if (known) return known;
+    const control = SOURCECHECK_FEEDBACK.control(sentence, {
+      send: (readerLabel, note) => sendCorrection(sentence, readerLabel, note),
+      changed: () => tooltipFor && tooltipFor.sentence.text === sentence.text && placeTooltip(tooltipFor),
+    });
+    feedbackControls.set(sentence.text, control);
+    return control;
   }
 
-  function hideTooltip() {
-    if (tooltip) tooltip.box.hidden = true;
+  // The correction goes to the service worker, which alone calls the API.
+  function sendCorrection(sentence, readerLabel, note) {
+    const correction = {
+      url: location.href,
+      text: sentence.text,
+      context: sentence.context ?? "",
+      modelLabel: sentence.label,
+      modelScore: sentence.score,
+      modelVersion: sentence.modelVersion ?? "",
+      readerLabel,
+      note,
+    };
+    return browser.runtime
+      .sendMessage({ type: MESSAGES.SEND_FEEDBACK, correction })
+      .catch((error) => ({ ok: false, error: { kind: "error", message: error.message } }));
+  }
+
+  // The box round every fragment of the sentence: the tooltip goes above or below all of it.
+  function sentenceBox(entry) {
+    const rects = entry.marks.flatMap((mark) => [...mark.getClientRects()]).filter((r) => r.width || r.height);
+    if (!rects.length) return entry.marks[0].getBoundingClientRect();
+    const top = Math.min(...rects.map((r) => r.top));
+    const bottom = Math.max(...rects.map((r) => r.bottom));
+    const left = Math.min(...rects.map((r) => r.left));
+    return { top, bottom, left };
+  }
+
+  function placeTooltip(entry) {
+    const { box } = tooltip;
+    const around = sentenceBox(entry);
+    box.style.maxHeight = "";
+    const below = window.innerHeight - around.bottom - GAP_PX - MARGIN_PX;
+    const above = around.top - GAP_PX - MARGIN_PX;
+    const height = box.offsetHeight;
+    const downward = height <= below || (height > above && below >= above) || Math.max(below, above) < MIN_ROOM_PX;
+    const shown = Math.min(height, Math.max(downward ? below : above, MIN_ROOM_PX));
+    if (shown < height) box.style.maxHeight = `${shown}px`;
+    box.style.left = `${Math.max(MARGIN_PX, Math.min(around.left, window.innerWidth - box.offsetWidth - MARGIN_PX))}px`;
+    box.style.top = `${downward ? around.bottom + GAP_PX : around.top - GAP_PX - shown}px`;
+  }
+
+  // Right after the sentence, so that Tab from the sentence reaches the tooltip's controls.
+  function moveHostAfter(entry) {
+    const last = entry.marks[entry.marks.length - 1];
+    const after = last.closest(INTERACTIVE) ?? last;
+    if (tooltip.host.previousSibling !== after) after.after(tooltip.host);
+  }
+
+  function showTooltip(entry) {
+    const { box } = tooltipHost();
+    keepOpen();
+    if (tooltipFor !== entry) {
+      if (tooltipFor) deactivate(tooltipFor);
+      tooltipFor = entry;
+      moveHostAfter(entry);
+      box.replaceChildren(...tooltipContent(entry));
+    }
+    box.hidden = false;
+    if (!box.matches(":popover-open")) box.showPopover();
+    placeTooltip(entry);
+  }
+
+  // Scrolling hides the tooltip but leaves the sentence under the pointer tinted.
+  function hideTooltip({ keepTint = false } = {}) {
+    keepOpen();
+    if (tooltip && !tooltip.box.hidden) {
+      if (tooltip.box.matches(":popover-open")) tooltip.box.hidePopover();
+      tooltip.box.hidden = true;
+    }
+    if (tooltipFor && !keepTint) deactivate(tooltipFor);
     tooltipFor = null;
   }
 
-  // A tooltip opened by the pointer hides when the page scrolls; one for the focused
-  // sentence follows it (focusing scrolls the sentence into view).
+  function keepOpen() {
+    clearTimeout(hideTimer);
+    hideTimer = 0;
+  }
+
+  function hideSoon() {
+    keepOpen();
+    hideTimer = setTimeout(hideTooltip, HIDE_DELAY_MS);
+  }
+
+  const isTooltip = (node) => Boolean(tooltip) && node === tooltip.host;
+  const focusInTooltip = () => Boolean(tooltip && tooltip.shadow.activeElement);
+  const isFocused = (entry) => entry.marks[0].classList.contains(FOCUSED);
+
+  // A tooltip opened by the pointer hides when the page scrolls; one the reader is using by
+  // keyboard (its sentence or its controls focused) follows its sentence.
   function onScroll() {
     if (!tooltipFor) return;
-    if (tooltipFor.entry.marks[0].classList.contains(FOCUSED)) showTooltip(tooltipFor.entry, tooltipFor.anchor);
-    else hideTooltip();
+    if (isFocused(tooltipFor) || focusInTooltip()) placeTooltip(tooltipFor);
+    else hideTooltip({ keepTint: true });
   }
 
   const entryOf = (target) => {
@@ -112,41 +236,59 @@
     return mark ? placed.get(Number(mark.dataset.sentence)) : undefined;
   };
   const setClass = (entry, name, on) => entry.marks.forEach((mark) => mark.classList.toggle(name, on));
+  const deactivate = (entry) => isFocused(entry) || setClass(entry, ACTIVE, false);
 
   function onPointerOver(event) {
+    if (isTooltip(event.target)) return keepOpen();
     const entry = entryOf(event.target);
     if (!entry) return;
+    if (tooltipFor && tooltipFor !== entry && focusInTooltip()) return; // the reader is busy in another
     setClass(entry, ACTIVE, true);
-    showTooltip(entry, event.target.closest(MARK));
+    showTooltip(entry);
   }
 
   function onPointerOut(event) {
-    const entry = entryOf(event.target);
-    if (!entry || entry === entryOf(event.relatedTarget)) return;
-    if (!entry.marks[0].classList.contains(FOCUSED)) setClass(entry, ACTIVE, false);
-    hideTooltip();
+    const from = isTooltip(event.target) ? tooltipFor : entryOf(event.target);
+    const to = event.relatedTarget;
+    if (!from || isTooltip(to) || entryOf(to) === from) return;
+    if (from !== tooltipFor) deactivate(from);
+    else if (!isFocused(from) && !focusInTooltip()) hideSoon();
   }
 
   function onFocusIn(event) {
+    if (isTooltip(event.target)) return keepOpen();
     const entry = entryOf(event.target);
     if (!entry) return;
     setClass(entry, ACTIVE, true);
     setClass(entry, FOCUSED, true);
     event.target.setAttribute("aria-describedby", TOOLTIP_ID);
-    showTooltip(entry, entry.marks[0]);
+    if (!returningFocus) showTooltip(entry);
   }
 
   function onFocusOut(event) {
+    const to = event.relatedTarget;
+    if (isTooltip(event.target)) {
+      if (!isTooltip(to) && (!tooltipFor || entryOf(to) !== tooltipFor)) hideTooltip();
+      return;
+    }
     const entry = entryOf(event.target);
     if (!entry) return;
-    setClass(entry, ACTIVE, false);
     setClass(entry, FOCUSED, false);
     event.target.removeAttribute("aria-describedby");
+    if (isTooltip(to) && tooltipFor === entry) return; // into its own tooltip: it stays open
     hideTooltip();
   }
 
+  // Escape closes the tooltip; from inside it, focus goes back to the sentence.
   function onKeyDown(event) {
-    if (event.key === "Escape") hideTooltip();
+    if (event.key !== "Escape" || !tooltipFor) return;
+    const entry = tooltipFor;
+    if (focusInTooltip()) {
+      returningFocus = true;
+      entry.marks[0].focus({ preventScroll: true });
+      returningFocus = false;
+    }
+    hideTooltip();
   }
 
   const LISTENERS = [
@@ -160,9 +302,11 @@
 
   function clear() {
     for (const [target, type, listener] of LISTENERS) target.removeEventListener(type, listener, true);
-    const removed = document.body ? removeMarks(document.body) : 0;
+    keepOpen();
+    tooltipFor = null;
     tooltip?.host.remove();
     tooltip = null;
+    const removed = document.body ? removeMarks(document.body) : 0;
     style.remove();
     const count = placed.size;
     placed = new Map();

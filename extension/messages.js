@@ -9,7 +9,11 @@ globalThis.SOURCECHECK_MESSAGES = Object.freeze({
   SCROLL_TO: "sourcecheck/scroll-to",
   SCROLL_ACTIVE_TAB: "sourcecheck/scroll-active-tab",
   SET_SITE_ENABLED: "sourcecheck/set-site-enabled",
+  SEND_FEEDBACK: "sourcecheck/send-feedback",
 });
+
+// What the service worker injects into a page to mark it, in load order; tests inject the same.
+globalThis.SOURCECHECK_CONTENT_SCRIPTS = Object.freeze(["messages.js", "errors.js", "anchor.js", "feedback.js", "content.js"]);
 
 globalThis.SOURCECHECK_DEFAULTS = Object.freeze({
   apiUrl: "http://127.0.0.1:5000",

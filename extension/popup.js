@@ -1,7 +1,7 @@
 // The popup: asks the service worker to check the active tab and shows what was marked.
 // Its counts, its list and the badge all come from the marks placed. Every string from the
 // server goes in with textContent.
-/* global SOURCECHECK_MESSAGES */
+/* global SOURCECHECK_MESSAGES, SOURCECHECK_ERRORS */
 globalThis.browser ??= chrome;
 const MESSAGES = SOURCECHECK_MESSAGES;
 const READER_NAMES = { unattributed: "No source given", opinion: "Writer's opinion", attributed: "Source named", neutral: "Neutral" };
@@ -19,41 +19,8 @@ function item(tag, text, attributes = {}) {
   return element;
 }
 
-// Each error in plain words, with what to do about it.
-function errorWords(error) {
-  const type = error.type ?? "";
-  if (error.kind === "unreachable") {
-    return { title: "The sourcecheck server is not running", detail: error.message, help: "Start it with: sourcecheck serve" };
-  }
-  if (error.kind === "unreadable") {
-    return { title: "sourcecheck cannot read this page", detail: "Browsers keep their own pages and the add-on stores out of reach of extensions.", help: "Open a news article and try again." };
-  }
-  if (error.status === 401 || error.status === 403) {
-    return {
-      title: "Wrong or missing API key",
-      detail: "The server asks for an API key and did not accept the one sent.",
-      help: "Enter the server's key (its SOURCECHECK_API_KEY) on the options page.",
-      options: true,
-    };
-  }
-  if (error.status === 429) {
-    const wait = error.retryAfter ? `wait ${error.retryAfter} seconds` : "wait a minute";
-    return { title: "Too many checks", detail: "The server limits how often a reader can check pages.", help: `Please ${wait} and try again.` };
-  }
-  if (error.status === 413 || type === "page-too-large" || type === "article-too-long") {
-    return { title: "This page is too large to check", detail: error.message, help: "sourcecheck reads one article at a time; try the article's own page." };
-  }
-  if (type === "no-article") {
-    return { title: "No article found on this page", detail: "It has no run of paragraphs that reads as a story.", help: "Open a single news article or blog post and check again." };
-  }
-  if (type === "page-too-slow") {
-    return { title: "This page took too long to check", detail: error.message, help: "Try again; a very long page may never fit." };
-  }
-  return { title: "The check did not work", detail: error.message, help: error.status ? "Try again, or look at the server's log." : "" };
-}
-
 function showError(error) {
-  const words = errorWords(error);
+  const words = SOURCECHECK_ERRORS.words(error, SOURCECHECK_ERRORS.CHECK);
   $("status").hidden = true;
   $("error").hidden = false;
   $("error-title").textContent = words.title;

@@ -1,6 +1,7 @@
 // The service worker: the one place that calls the API. The toolbar popup and tests
-// both go through globalThis.sourcecheck.checkTab(tabId).
-/* global SOURCECHECK_MESSAGES, SOURCECHECK_DEFAULTS, SOURCECHECK_SITES, SOURCECHECK_POLICY */
+// both go through globalThis.sourcecheck.checkTab(tabId); a tooltip's correction comes
+// as a SEND_FEEDBACK message from the page.
+/* global SOURCECHECK_MESSAGES, SOURCECHECK_CONTENT_SCRIPTS, SOURCECHECK_DEFAULTS, SOURCECHECK_SITES, SOURCECHECK_POLICY */
 if (typeof importScripts === "function" && typeof SOURCECHECK_MESSAGES === "undefined") {
   importScripts("messages.js", "policy.js");
 }
@@ -8,6 +9,9 @@ globalThis.browser ??= chrome;
 
 const MESSAGES = SOURCECHECK_MESSAGES;
 const REQUEST_TIMEOUT_MS = 15000;
+const ANALYZE_ROUTE = "/api/v1/analyze";
+const FEEDBACK_ROUTE = "/api/v1/feedback";
+const MAX_NOTE_CHARS = 500; // the API's limit on a reader's note
 const FLAGGED = new Set(["unattributed", "opinion"]);
 const lastResults = new Map(); // tab id -> {url, result}: "show more" re-marks without a second call
 
@@ -42,28 +46,30 @@ async function readPage(tabId) {
   }
 }
 
-async function callApi(options, page) {
+// POST `body` to one of the API's routes; any failure becomes an ApiError that
+// SOURCECHECK_ERRORS words for the reader.
+async function callApi(options, route, body) {
   const headers = { "Content-Type": "application/json" };
   if (options.apiKey) headers.Authorization = `Bearer ${options.apiKey}`;
   let response;
   try {
-    response = await fetch(new URL("/api/v1/analyze", options.apiUrl), {
+    response = await fetch(new URL(route, options.apiUrl), {
       method: "POST",
       headers,
-      body: JSON.stringify(page),
+      body: JSON.stringify(body),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch {
     throw new ApiError("unreachable", `The sourcecheck API at ${options.apiUrl} cannot be reached.`);
   }
-  const body = await response.json().catch(() => null);
+  const answer = await response.json().catch(() => null);
   if (!response.ok) {
-    const detail = body && typeof body.detail === "string" ? body.detail : `HTTP ${response.status}`;
-    const type = body && typeof body.type === "string" ? body.type.split(":").pop() : null;
+    const detail = answer && typeof answer.detail === "string" ? answer.detail : `HTTP ${response.status}`;
+    const type = answer && typeof answer.type === "string" ? answer.type.split(":").pop() : null;
     const retryAfter = Number(response.headers.get("Retry-After")) || null;
     throw new ApiError("problem", detail, { status: response.status, type, retryAfter });
   }
-  return body;
+  return answer;
 }
 
 async function setBadge(tabId, count) {
@@ -75,7 +81,7 @@ async function analysis(tabId, options, reuse) {
   const page = await readPage(tabId);
   const last = lastResults.get(tabId);
   if (reuse && last && last.url === page.url) return last.result;
-  const result = await callApi(options, page);
+  const result = await callApi(options, ANALYZE_ROUTE, page);
   lastResults.set(tabId, { url: page.url, result });
   return result;
 }
@@ -86,9 +92,20 @@ function countByLabel(sentences) {
   return counts;
 }
 
+// Each shown sentence with what a correction of it needs: the sentence before it (what the
+// model read as its context) and the model's version.
+function withFeedbackFields(shown, result) {
+  const index = new Map(result.sentences.map((sentence, at) => [sentence.id, at]));
+  return shown.map((sentence) => ({
+    ...sentence,
+    context: result.sentences[index.get(sentence.id) - 1]?.text ?? "",
+    modelVersion: result.model.version,
+  }));
+}
+
 // Inject the content script and have it mark the sentences; resolve the ids it placed.
 async function placeMarks(tabId, sentences, articleLength) {
-  await browser.scripting.executeScript({ target: { tabId }, files: ["messages.js", "anchor.js", "content.js"] });
+  await browser.scripting.executeScript({ target: { tabId }, files: [...SOURCECHECK_CONTENT_SCRIPTS] });
   const ids = await browser.tabs.sendMessage(tabId, { type: MESSAGES.SHOW_HIGHLIGHTS, sentences, articleLength });
   return new Set(ids);
 }
@@ -106,7 +123,7 @@ async function checkTab(tabId, { more = false } = {}) {
   const lowest = Math.min(options.minScore, SOURCECHECK_POLICY.SHOW_MORE_MIN_SCORE);
   const minScore = more ? lowest : options.minScore;
   const shown = shownAt(minScore);
-  const placedIds = await placeMarks(tabId, shown, result.article.text.length);
+  const placedIds = await placeMarks(tabId, withFeedbackFields(shown, result), result.article.text.length);
   const placed = shown.filter((sentence) => placedIds.has(sentence.id));
   const flagged = flagsIn(placed);
   await setBadge(tabId, flagged.length);
@@ -153,6 +170,40 @@ async function setSiteEnabled(host, enabled) {
   return enabled;
 }
 
+// The page's address without its query and fragment, which can carry ids of the reader;
+// nothing for a page that is not on the web.
+function pageAddress(url) {
+  try {
+    const { protocol, origin, pathname } = new URL(url);
+    return protocol === "http:" || protocol === "https:" ? `${origin}${pathname}` : null;
+  } catch {
+    return null;
+  }
+}
+
+// The request body of a correction: the fields the API takes and nothing else from the page.
+function feedbackBody(correction) {
+  const body = {
+    text: correction.text,
+    model_label: correction.modelLabel,
+    model_score: correction.modelScore,
+    model_version: correction.modelVersion,
+    reader_label: correction.readerLabel,
+  };
+  const url = pageAddress(correction.url);
+  const note = (correction.note ?? "").trim().slice(0, MAX_NOTE_CHARS);
+  if (url) body.url = url;
+  if (correction.context) body.context = correction.context;
+  if (note) body.note = note;
+  return body;
+}
+
+// Send a reader's correction of one sentence; resolve the id the server stored it under.
+async function sendFeedback(correction) {
+  const { id } = await callApi(await settings(), FEEDBACK_ROUTE, feedbackBody(correction));
+  return { id };
+}
+
 async function route(message) {
   const tabId = message.tabId ?? null;
   switch (message.type) {
@@ -164,6 +215,8 @@ async function route(message) {
       return browser.tabs.sendMessage(tabId ?? (await activeTabId()), { type: MESSAGES.SCROLL_TO, id: message.id });
     case MESSAGES.SET_SITE_ENABLED:
       return setSiteEnabled(message.host, message.enabled);
+    case MESSAGES.SEND_FEEDBACK:
+      return sendFeedback(message.correction);
     default:
       throw new Error(`sourcecheck: unknown message ${message.type}`);
   }

@@ -6,14 +6,16 @@ import contextlib
 import functools
 import http.server
 import json
+import pathlib
 import re
 import shutil
 import subprocess
 import threading
+from collections.abc import Iterator
 
 import pytest
 import requests
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import BrowserContext, Worker, sync_playwright
 
 from tests.benchmarks.news import default_min_score
 from tests.conftest import ROOT, free_port, page_html, running_api
@@ -38,15 +40,51 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def pages_url():
+@contextlib.contextmanager
+def serving_pages() -> Iterator[str]:
+    """Serve the checkout over HTTP on loopback; yield the URL of `samples/pages`."""
     handler = functools.partial(_QuietHandler, directory=str(ROOT))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/samples/pages"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/samples/pages"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def extension_browser(profile: pathlib.Path, api_url: str) -> Iterator[tuple[BrowserContext, Worker]]:
+    """Run Debian's Chromium with the extension loaded and pointed at `api_url`."""
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=_chromium(),
+            headless=True,
+            args=[
+                *CHROMIUM_FLAGS,
+                f"--disable-extensions-except={EXTENSION}",
+                f"--load-extension={EXTENSION}",
+            ],
+            ignore_default_args=["--disable-extensions"],
+        )
+        try:
+            worker = (
+                context.service_workers[0]
+                if context.service_workers
+                else context.wait_for_event("serviceworker")
+            )
+            worker.evaluate("url => chrome.storage.sync.set({apiUrl: url})", api_url)
+            yield context, worker
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def pages_url():
+    with serving_pages() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -57,24 +95,8 @@ def api_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory, api_url):
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("profile")),
-            executable_path=_chromium(),
-            headless=True,
-            args=[
-                *CHROMIUM_FLAGS,
-                f"--disable-extensions-except={EXTENSION}",
-                f"--load-extension={EXTENSION}",
-            ],
-            ignore_default_args=["--disable-extensions"],
-        )
-        worker = (
-            context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
-        )
-        worker.evaluate("url => chrome.storage.sync.set({apiUrl: url})", api_url)
-        yield context, worker
-        context.close()
+    with extension_browser(tmp_path_factory.mktemp("profile"), api_url) as launched:
+        yield launched
 
 
 def _open(browser, url: str):
@@ -153,7 +175,7 @@ def test_the_tooltip_explains_a_mark_in_plain_words(browser, pages_url):
     mark.focus()
     tip = _tooltip(page)
     name = {"unattributed": "No source given", "opinion": "Writer's opinion or prediction"}[first["label"]]
-    assert tip["shown"] and tip["role"] == "tooltip"
+    assert tip["shown"] and tip["role"] == "dialog"
     assert name in tip["text"]
     assert first["reason"] in tip["text"]
     assert mark.get_attribute("aria-describedby") == tip["id"]
@@ -667,6 +689,6 @@ def _inject_content_script(worker, tab_id: int) -> None:
     """Load the content script into a tab as the service worker does, without an API call."""
     worker.evaluate(
         "id => chrome.scripting.executeScript("
-        "{target: {tabId: id}, files: ['messages.js', 'anchor.js', 'content.js']})",
+        "{target: {tabId: id}, files: [...SOURCECHECK_CONTENT_SCRIPTS]})",
         tab_id,
     )

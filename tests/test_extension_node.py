@@ -1,4 +1,4 @@
-"""The extension's Node tests: anchor.js on DOM fixtures (jsdom) and the extension in Firefox ESR.
+"""The extension's Node tests: anchor.js and the correction control on jsdom, the extension in Firefox ESR.
 
 They run with Node's own test runner; `npm ci` installs what they import (README, .ci/run).
 """
@@ -41,6 +41,10 @@ def _node_test(relative: str, timeout: int) -> None:
 
 def test_anchoring_on_dom_fixtures_of_the_hard_cases():
     _node_test("tests/js/anchor.test.mjs", timeout=120)
+
+
+def test_the_correction_control_and_its_words_on_jsdom():
+    _node_test("tests/js/feedback.test.mjs", timeout=120)
 
 
 def test_the_extension_in_firefox_esr():

@@ -59,7 +59,7 @@ async function inExtension(op, arg) {
     case "showSentences": {
       // What checkTab does after the API answers, with sentences a test chose.
       const { tabId, sentences, articleLength } = arg;
-      await api.scripting.executeScript({ target: { tabId }, files: ["messages.js", "anchor.js", "content.js"] });
+      await api.scripting.executeScript({ target: { tabId }, files: [...background.SOURCECHECK_CONTENT_SCRIPTS] });
       return api.tabs.sendMessage(tabId, { type: "sourcecheck/show-highlights", sentences, articleLength });
     }
     case "clearTab":

@@ -2,22 +2,27 @@
 // puppeteer-core over WebDriver BiDi, against the real API on the sample pages.
 //   node --test tests/js/
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { available, launch } from "./browsers.mjs";
-import { ROOT, serveFiles, startAll, startApi } from "./servers.mjs";
+import { ROOT, serveFiles, sourcecheckCommand, startAll, startApi } from "./servers.mjs";
 
 const API_KEY = "production-key-for-the-test";
 let firefox;
 let api;
 let keyedApi;
 let files;
+// Corrections sent to the test API stay in a folder of its own, never in the user's data directory.
+const feedbackDir = mkdtempSync(path.join(os.tmpdir(), "sourcecheck-firefox-"));
+const FEEDBACK_DB = `sqlite:///${path.join(feedbackDir, "feedback.sqlite3")}`;
 
 before(async () => {
   assert.ok(available("firefox"), "Debian's firefox-esr is not installed (apt-get install firefox-esr); .ci/run installs it");
   [api, keyedApi, files] = await startAll([
-    startApi(),
+    startApi({ SOURCECHECK_FEEDBACK_DB: FEEDBACK_DB }),
     // README's production recipe: an API key and a CORS allowlist.
     startApi({ SOURCECHECK_API_KEY: API_KEY, SOURCECHECK_CORS_ORIGINS: '["https://newsroom.example"]' }),
     serveFiles(ROOT),
@@ -29,6 +34,7 @@ before(async () => {
 after(async () => {
   await firefox?.close();
   await Promise.all([api?.stop(), keyedApi?.stop(), files?.stop()]);
+  rmSync(feedbackDir, { recursive: true, force: true });
 });
 
 let opened = 0;
@@ -129,12 +135,34 @@ test("the tooltip is announced on focus and hides on Escape", async () => {
     return { role: host.getAttribute("role"), shown: !box.hidden, text: box.textContent, describedBy: focused.getAttribute("aria-describedby"), id: host.id };
   };
   const shown = await page.evaluate(tip);
-  assert.equal(shown.role, "tooltip");
+  assert.equal(shown.role, "dialog");
   assert.ok(shown.shown);
   assert.ok(shown.text.includes(first.reason));
   assert.equal(shown.describedBy, shown.id);
   await page.keyboard.press("Escape");
   assert.equal((await page.evaluate(tip)).shown, false);
+  await page.close();
+});
+
+test("a reader confirms a highlight from its tooltip by keyboard and the correction is stored", async () => {
+  const { page, tabId } = await open("samples/pages/seed-blog/page.html");
+  const result = await check(tabId);
+  const first = result.flagged[0];
+  await page.focus(`sourcecheck-mark[data-sentence="${first.id}"][tabindex="0"]`);
+  await page.keyboard.press("Tab");
+  const focused = () => document.querySelector("sourcecheck-tooltip").shadowRoot.activeElement?.textContent;
+  assert.equal(await page.evaluate(focused), "Yes");
+  await page.keyboard.press("Enter");
+  await waitFor(page, () => document.querySelector("sourcecheck-tooltip").shadowRoot.querySelector(".result").textContent.includes("Thanks, sent"), "the tooltip to say it was sent");
+  const listed = execFileSync(sourcecheckCommand(), ["feedback", "list", "--jsonl"], { env: { ...process.env, SOURCECHECK_FEEDBACK_DB: FEEDBACK_DB, PYTHONWARNINGS: "ignore" }, encoding: "utf-8" });
+  const items = listed.trim().split("\n").map((line) => JSON.parse(line));
+  assert.equal(items.length, 1);
+  assert.equal(items[0].text, first.text);
+  assert.equal(items[0].reader_label, first.label);
+  assert.equal(items[0].model_label, first.label);
+  assert.equal(items[0].url, `${files.url}/samples/pages/seed-blog/page.html`, "sent without the query");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.sentence), String(first.id));
   await page.close();
 });
 

@@ -23,7 +23,7 @@ function freePort() {
 }
 
 // The `sourcecheck` of .venv, or else the one on PATH (pytest puts its own Python's first).
-function sourcecheckCommand() {
+export function sourcecheckCommand() {
   const local = path.join(ROOT, ".venv", "bin", "sourcecheck");
   return existsSync(local) ? local : "sourcecheck";
 }
