@@ -125,6 +125,19 @@ def _marked(page) -> dict[str, dict[str, str]]:
     )
 
 
+def split_sentence(page) -> str | None:
+    """Return the id of a marked sentence that runs through inline markup (several marks)."""
+    return page.evaluate(
+        """() => {
+            const counts = {};
+            for (const m of document.querySelectorAll('sourcecheck-mark')) {
+                counts[m.dataset.sentence] = (counts[m.dataset.sentence] ?? 0) + 1;
+            }
+            return Object.keys(counts).find((id) => counts[id] > 1);
+        }"""
+    )
+
+
 def _squeeze(text: str) -> str:
     return "".join(text.split())
 
@@ -209,16 +222,8 @@ def test_each_sentence_is_one_tab_stop_and_its_focus_ring_covers_every_fragment(
         """() => [...document.querySelectorAll('[tabindex="0"]')]
             .filter((el) => el.matches('sourcecheck-mark')).map((el) => el.dataset.sentence)"""
     )
-    assert sorted(stops, key=int) == sorted(str(s["id"]) for s in result["flagged"])
-    split = page.evaluate(
-        """() => {
-            const counts = {};
-            for (const m of document.querySelectorAll('sourcecheck-mark')) {
-                counts[m.dataset.sentence] = (counts[m.dataset.sentence] ?? 0) + 1;
-            }
-            return Object.keys(counts).find((id) => counts[id] > 1);
-        }"""
-    )
+    assert sorted(map(int, stops)) == sorted(s["id"] for s in result["flagged"])
+    split = split_sentence(page)
     assert split is not None, "the fixture has a sentence that runs through inline markup"
     page.focus(f'sourcecheck-mark[data-sentence="{split}"][tabindex="0"]')
     ringed = page.evaluate(

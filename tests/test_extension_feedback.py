@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.conftest import ROOT, SAMPLES, checkout_environment, page_html, running_server
-from tests.test_extension import _luminance, extension_browser, serving_pages
+from tests.test_extension import _luminance, extension_browser, serving_pages, split_sentence
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -247,15 +247,7 @@ def test_near_the_bottom_of_the_window_the_tooltip_opens_above_the_sentence(brow
 
 def test_the_tooltip_clears_every_fragment_of_a_sentence_split_by_markup(browser, pages_url):
     page, _ = _open_checked(browser, pages_url.replace("/samples/pages", "/tests/fixtures/structure.html"))
-    split = page.evaluate(
-        """() => {
-            const counts = {};
-            for (const m of document.querySelectorAll('sourcecheck-mark')) {
-                counts[m.dataset.sentence] = (counts[m.dataset.sentence] ?? 0) + 1;
-            }
-            return Object.keys(counts).find((id) => counts[id] > 1);
-        }"""
-    )
+    split = split_sentence(page)
     assert split is not None, "the fixture has a sentence that runs through inline markup"
     _focus_mark(page, int(split))
     page.keyboard.press("Tab")
