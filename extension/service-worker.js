@@ -11,6 +11,27 @@ const REQUEST_TIMEOUT_MS = 15000;
 const FLAGGED = new Set(["unattributed", "opinion"]);
 const lastResults = new Map(); // tab id -> {url, result}: "show more" re-marks without a second call
 
+// Where a check's time goes, kept only when the display benchmark asks (checkTab's `timed`):
+// each lap is the time since the one before; `inner` takes durations another context measured.
+class Laps {
+  constructor(on) {
+    this.on = on;
+    this.phases = {};
+    this.last = performance.now();
+  }
+
+  lap(name) {
+    if (!this.on) return;
+    const now = performance.now();
+    this.phases[name] = (this.phases[name] ?? 0) + now - this.last;
+    this.last = now;
+  }
+
+  inner(phases) {
+    if (this.on) for (const [name, ms] of Object.entries(phases)) this.phases[name] = ms;
+  }
+}
+
 class ApiError extends Error {
   constructor(kind, message, { status = null, type = null, retryAfter = null } = {}) {
     super(message);
@@ -30,33 +51,44 @@ async function settings() {
   return { ...SOURCECHECK_DEFAULTS, ...stored, apiKey };
 }
 
-async function readPage(tabId) {
+async function readPage(tabId, laps) {
   try {
     const [{ result }] = await browser.scripting.executeScript({
       target: { tabId },
-      func: () => ({ html: document.documentElement.outerHTML, url: location.href }),
+      func: () => {
+        const started = performance.now();
+        return { html: document.documentElement.outerHTML, url: location.href, serialise: performance.now() - started };
+      },
     });
-    return result;
+    const { serialise, ...page } = result;
+    laps.lap("read");
+    laps.inner({ "read.serialise": serialise });
+    return page;
   } catch (error) {
     throw new ApiError("unreadable", error.message);
   }
 }
 
-async function callApi(options, page) {
+async function callApi(options, page, laps) {
   const headers = { "Content-Type": "application/json" };
   if (options.apiKey) headers.Authorization = `Bearer ${options.apiKey}`;
   let response;
   try {
+    const body = JSON.stringify(page);
+    laps.lap("encode");
     response = await fetch(new URL("/api/v1/analyze", options.apiUrl), {
       method: "POST",
       headers,
-      body: JSON.stringify(page),
+      body,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch {
     throw new ApiError("unreachable", `The sourcecheck API at ${options.apiUrl} cannot be reached.`);
   }
+  laps.lap("fetch");
   const body = await response.json().catch(() => null);
+  laps.lap("response");
+  if (laps.on) laps.inner(requestTiming(response.url));
   if (!response.ok) {
     const detail = body && typeof body.detail === "string" ? body.detail : `HTTP ${response.status}`;
     const type = body && typeof body.type === "string" ? body.type.split(":").pop() : null;
@@ -66,16 +98,26 @@ async function callApi(options, page) {
   return body;
 }
 
+// The fetch phase split by Resource Timing: waiting for a connection, sending until the
+// first byte back (upload and server time), and reading the body.
+function requestTiming(url) {
+  const entry = performance.getEntriesByName(url, "resource").at(-1);
+  performance.clearResourceTimings();
+  if (!entry) return {};
+  const { startTime, requestStart, responseStart, responseEnd } = entry;
+  return { "fetch.queue": requestStart - startTime, "fetch.wait": responseStart - requestStart, "fetch.body": responseEnd - responseStart };
+}
+
 async function setBadge(tabId, count) {
   await browser.action.setBadgeBackgroundColor({ tabId, color: "#8a1c1c" });
   await browser.action.setBadgeText({ tabId, text: count ? String(count) : "" });
 }
 
-async function analysis(tabId, options, reuse) {
-  const page = await readPage(tabId);
+async function analysis(tabId, options, reuse, laps) {
+  const page = await readPage(tabId, laps);
   const last = lastResults.get(tabId);
   if (reuse && last && last.url === page.url) return last.result;
-  const result = await callApi(options, page);
+  const result = await callApi(options, page, laps);
   lastResults.set(tabId, { url: page.url, result });
   return result;
 }
@@ -87,10 +129,15 @@ function countByLabel(sentences) {
 }
 
 // Inject the content script and have it mark the sentences; resolve the ids it placed.
-async function placeMarks(tabId, sentences, articleLength) {
+async function placeMarks(tabId, sentences, articleLength, laps) {
   await browser.scripting.executeScript({ target: { tabId }, files: ["messages.js", "anchor.js", "content.js"] });
-  const ids = await browser.tabs.sendMessage(tabId, { type: MESSAGES.SHOW_HIGHLIGHTS, sentences, articleLength });
-  return new Set(ids);
+  laps.lap("inject");
+  const message = { type: MESSAGES.SHOW_HIGHLIGHTS, sentences, articleLength, timed: laps.on || undefined };
+  const reply = await browser.tabs.sendMessage(tabId, message);
+  laps.lap("place");
+  if (!laps.on) return new Set(reply);
+  laps.inner(reply.phases);
+  return new Set(reply.ids);
 }
 
 const flagsIn = (sentences) => sentences.filter((sentence) => FLAGGED.has(sentence.label));
@@ -98,19 +145,24 @@ const flagsIn = (sentences) => sentences.filter((sentence) => FLAGGED.has(senten
 // Check a tab: mark what the display policy shows, and report only what was placed, so
 // the badge, the popup's counts and its list all count the same marks. With `more`, the
 // flags down to the policy's lower threshold are shown too.
-async function checkTab(tabId, { more = false } = {}) {
+async function checkTab(tabId, { more = false, timed = false } = {}) {
+  const laps = new Laps(timed);
   const options = await settings();
-  const result = await analysis(tabId, options, more);
+  laps.lap("settings");
+  const result = await analysis(tabId, options, more, laps);
   const shownAt = (minScore) =>
     SOURCECHECK_POLICY.shown(result.sentences, { labels: options.labels, minScore, byline: result.article.byline });
   const lowest = Math.min(options.minScore, SOURCECHECK_POLICY.SHOW_MORE_MIN_SCORE);
   const minScore = more ? lowest : options.minScore;
   const shown = shownAt(minScore);
-  const placedIds = await placeMarks(tabId, shown, result.article.text.length);
+  laps.lap("policy");
+  const placedIds = await placeMarks(tabId, shown, result.article.text.length, laps);
   const placed = shown.filter((sentence) => placedIds.has(sentence.id));
   const flagged = flagsIn(placed);
   await setBadge(tabId, flagged.length);
+  laps.lap("badge");
   return {
+    ...(timed && { phases: laps.phases }),
     title: result.article.title,
     summary: result.summary,
     counts: countByLabel(flagged),

@@ -2,7 +2,7 @@
 // served locally, in Debian's Chromium and Firefox ESR, against a warm local API.
 //
 //   node tests/benchmarks/display.mjs [--browser chromium|firefox|both] [--extension DIR]
-//                                     [--bench DIR] [--limit N] [--json]
+//                                     [--bench DIR] [--limit N] [--phases] [--json]
 //
 // Per browser it prints: the share of the flags the extension lists that are marked in
 // visible text with exactly their text, marks in hidden elements, empty marks, pages whose
@@ -12,6 +12,11 @@
 // extension. Each page is first left to settle; pages whose body keeps changing on its own
 // (page scripts) are left out of the two DOM-equality figures and counted apart. Beside each
 // check, the same page goes straight to the API from here: the anchor for the timings.
+// With --phases the extension also reports where each check's time went, and the p50 of each
+// phase is printed: settings, read (executeScript of outerHTML; read.serialise is the
+// outerHTML call in the page), encode (JSON.stringify), fetch (to the response's headers),
+// response (body and JSON.parse), policy, inject (the content scripts), place (the message
+// round trip; place.* are its parts in the page: clear, index, locate, wrap, listen), badge.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -31,6 +36,7 @@ const { values: args } = parseArgs({
     bench: { type: "string", default: process.env.SOURCECHECK_BENCH ?? path.join(ROOT, "..", "shared", "bench") },
     limit: { type: "string", default: "0" },
     json: { type: "boolean", default: false },
+    phases: { type: "boolean", default: false },
   },
 });
 
@@ -126,7 +132,7 @@ async function measurePage(driver, pageUrl, errors, apiUrl) {
     before = now;
   }
   const html = await page.evaluate(() => document.documentElement.outerHTML);
-  const checked = await driver.call("checkTab", tabId);
+  const checked = await driver.call("checkTab", { tabId, timed: args.phases });
   const row = { url: pageUrl, stable, ok: checked.ok };
   if (!checked.ok) {
     row.error = checked.error;
@@ -137,6 +143,7 @@ async function measurePage(driver, pageUrl, errors, apiUrl) {
   const marked = await page.evaluate(readMarks);
   row.elapsed = elapsed;
   row.apiAlone = await timeApiAlone(apiUrl, html, pageUrl);
+  if (result.phases) row.phases = result.phases;
   row.listed = result.flagged.length;
   row.listedMarked = result.flagged.filter((s) => marked.bySentence[s.id]?.text === fold(s.text)).length;
   row.hidden = marked.hidden;
@@ -196,7 +203,19 @@ function summarise(rows, errors) {
     popup_disagreeing_pages: ok.filter((r) => !r.agree).length,
     console_errors: errors.length,
     console_error_samples: [...new Set(errors)].slice(0, 5),
+    ...(args.phases && { phase_ms_p50: phaseMedians(ok) }),
   };
+}
+
+// The p50 of each phase over the pages checked, in the order the check runs them, with
+// what the phases leave unexplained of the whole (the call into the extension and back).
+function phaseMedians(rows) {
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r.phases ?? {})))];
+  const round = (ms) => Math.round(ms * 10) / 10;
+  const outer = (phases) => Object.entries(phases).filter(([name]) => !name.includes("."));
+  const rest = rows.map((r) => r.elapsed - outer(r.phases ?? {}).reduce((a, [, ms]) => a + ms, 0));
+  const medians = Object.fromEntries(names.map((name) => [name, round(median(rows.map((r) => r.phases?.[name] ?? 0)))]));
+  return { ...medians, unaccounted: round(median(rest)), api_alone: round(median(rows.map((r) => r.apiAlone))) };
 }
 
 async function runBrowser(kind, pageUrls, apiUrl) {
@@ -248,10 +267,12 @@ async function main() {
   console.log(`${ids.length} development pages of ${htmlDir}, extension ${args.extension}`);
   for (const [kind, { summary }] of Object.entries(results)) {
     console.log(`\n== ${kind}`);
-    for (const [name, value] of Object.entries(summary)) {
+    const { phase_ms_p50: phases, ...figures } = summary;
+    for (const [name, value] of Object.entries(figures)) {
       const shown = typeof value === "number" && !Number.isInteger(value) ? value.toFixed(3) : JSON.stringify(value);
       console.log(`${name.replaceAll("_", " ")}: ${shown}`);
     }
+    if (phases) console.log(`phase ms p50: ${Object.entries(phases).map(([name, ms]) => `${name} ${ms}`).join(", ")}`);
   }
 }
 
