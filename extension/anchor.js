@@ -30,10 +30,20 @@
     ..."‐‑‒–—―−".split("").map((c) => [c, "-"]),
   ]);
 
+  // Whole strings at a time, by the regex engine: a page has some 10^5 characters, and a
+  // loop over each is what a new tab's cold JavaScript runs slowest.
+  const INVISIBLE_ALL = new RegExp(INVISIBLE.source, "g");
+  const FOLDABLE = new RegExp(`[${[...FOLDED.keys()].join("")}]`, "g");
+
   function compactOf(text) {
-    let out = "";
-    for (const ch of text) if (!INVISIBLE.test(ch)) out += FOLDED.get(ch) ?? ch;
-    return out;
+    return text.replace(INVISIBLE_ALL, "").replace(FOLDABLE, (ch) => FOLDED.get(ch));
+  }
+
+  // Where the `count`-th character that is not INVISIBLE sits in `text` (its length if none).
+  function rawOffset(text, count) {
+    let seen = 0;
+    for (let i = 0; i < text.length; i++) if (!INVISIBLE.test(text[i]) && seen++ === count) return i;
+    return text.length;
   }
 
   // Whether an element's text can be seen: displayed all the way up, not visibility:hidden,
@@ -91,15 +101,16 @@
     return (el) => !markedHidden(el) && styleVisible(el) && !clippedAway(el);
   }
 
-  // The visible text under `root` without whitespace, with where each character lives.
+  // The visible text under `root` without whitespace (`compact`), its text nodes, and where
+  // in `compact` each node's text starts.
   function indexText(root) {
     const doc = root.ownerDocument;
     const visible = visibility(doc.defaultView);
     const seen = new Map();
     const nodes = [];
-    const nodeOf = [];
-    const offsetOf = [];
-    const chars = [];
+    const starts = [];
+    const parts = [];
+    let length = 0;
     const walker = doc.createTreeWalker(root, doc.defaultView.NodeFilter.SHOW_ELEMENT | doc.defaultView.NodeFilter.SHOW_TEXT, {
       acceptNode(node) {
         if (node.nodeType === 1) return SKIPPED_TAGS.has(node.tagName.toUpperCase()) ? 2 /* REJECT */ : 3 /* SKIP */;
@@ -112,19 +123,26 @@
       let shown = seen.get(parent);
       if (shown === undefined) seen.set(parent, (shown = visible(parent)));
       if (!shown) continue;
-      const text = node.data;
-      let any = false;
-      for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (INVISIBLE.test(ch)) continue;
-        chars.push(FOLDED.get(ch) ?? ch);
-        nodeOf.push(nodes.length);
-        offsetOf.push(i);
-        any = true;
-      }
-      if (any) nodes.push(node);
+      const part = compactOf(node.data);
+      if (!part) continue;
+      nodes.push(node);
+      starts.push(length);
+      parts.push(part);
+      length += part.length;
     }
-    return { compact: chars.join(""), nodes, nodeOf, offsetOf };
+    return { compact: parts.join(""), nodes, starts };
+  }
+
+  // The index of the last node whose text starts at or before compact offset `at`.
+  function nodeAt(index, at) {
+    let lo = 0;
+    let hi = index.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (index.starts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   function commonSuffix(a, b) {
@@ -262,16 +280,13 @@
   // moves the offsets of text before it in the same node.
   function wrap(index, start, end, sentence) {
     const doc = index.nodes.length ? index.nodes[0].ownerDocument : null;
-    const byNode = new Map();
-    for (let k = start; k < end; k++) {
-      const node = index.nodeOf[k];
-      const span = byNode.get(node);
-      if (span) span.end = index.offsetOf[k] + 1;
-      else byNode.set(node, { start: index.offsetOf[k], end: index.offsetOf[k] + 1 });
-    }
     const marks = [];
-    for (const [nodeIndex, span] of byNode) {
-      let node = index.nodes[nodeIndex];
+    for (let i = nodeAt(index, start); i < index.nodes.length && index.starts[i] < end; i++) {
+      let node = index.nodes[i];
+      const first = Math.max(start - index.starts[i], 0);
+      const last = Math.min(end, index.starts[i + 1] ?? end) - index.starts[i] - 1;
+      if (last < first) continue;
+      const span = { start: rawOffset(node.data, first), end: rawOffset(node.data, last) + 1 };
       if (span.end < node.data.length) node.splitText(span.end);
       if (span.start > 0) node = node.splitText(span.start);
       const mark = doc.createElement(MARK);
