@@ -14,7 +14,7 @@
   if (globalThis.SOURCECHECK_ANCHOR) return;
 
   const MARK = "sourcecheck-mark";
-  const SKIPPED_TAGS = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEXTAREA", "TEMPLATE", "SVG", "TITLE", MARK.toUpperCase()]);
+  const SKIPPED = ["script", "style", "noscript", "textarea", "template", "svg", "title", MARK].join(",");
   const CONTEXT_CHARS = 32;
   const EDGE_CHARS = 24; // characters of a sentence's start and end that must still match
   const APPROXIMATE_SLACK = 0.2; // an edited sentence may grow or shrink by a fifth
@@ -111,20 +111,19 @@
     const starts = [];
     const parts = [];
     let length = 0;
-    const walker = doc.createTreeWalker(root, doc.defaultView.NodeFilter.SHOW_ELEMENT | doc.defaultView.NodeFilter.SHOW_TEXT, {
-      acceptNode(node) {
-        if (node.nodeType === 1) return SKIPPED_TAGS.has(node.tagName.toUpperCase()) ? 2 /* REJECT */ : 3 /* SKIP */;
-        return 1; /* ACCEPT */
-      },
-    });
+    // Text nodes only, with no filter in JavaScript: in Firefox every node handed to a filter
+    // crosses into the content script's world, so skipped tags are found per parent instead.
+    const walker = doc.createTreeWalker(root, doc.defaultView.NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
-      if (!parent || !/\S/.test(node.data)) continue;
-      let shown = seen.get(parent);
-      if (shown === undefined) seen.set(parent, (shown = visible(parent)));
-      if (!shown) continue;
+      if (!parent) continue;
+      let shown = seen.get(parent); // false: skipped or hidden; null: visibility not yet read
+      if (shown === undefined) seen.set(parent, (shown = parent.closest(SKIPPED) ? false : null));
+      if (shown === false) continue;
       const part = compactOf(node.data);
       if (!part) continue;
+      if (shown === null) seen.set(parent, (shown = visible(parent)));
+      if (!shown) continue;
       nodes.push(node);
       starts.push(length);
       parts.push(part);
