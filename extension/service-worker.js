@@ -61,7 +61,6 @@ async function readPage(tabId, laps) {
       },
     });
     const { serialise, ...page } = result;
-    laps.lap("read");
     laps.inner({ "read.serialise": serialise });
     return page;
   } catch (error) {
@@ -109,12 +108,13 @@ function requestTiming(url) {
 }
 
 async function setBadge(tabId, count) {
-  await browser.action.setBadgeBackgroundColor({ tabId, color: "#8a1c1c" });
-  await browser.action.setBadgeText({ tabId, text: count ? String(count) : "" });
+  await Promise.all([
+    browser.action.setBadgeBackgroundColor({ tabId, color: "#8a1c1c" }),
+    browser.action.setBadgeText({ tabId, text: count ? String(count) : "" }),
+  ]);
 }
 
-async function analysis(tabId, options, reuse, laps) {
-  const page = await readPage(tabId, laps);
+async function analysis(tabId, options, page, reuse, laps) {
   const last = lastResults.get(tabId);
   if (reuse && last && last.url === page.url) return last.result;
   const result = await callApi(options, page, laps);
@@ -128,9 +128,16 @@ function countByLabel(sentences) {
   return counts;
 }
 
-// Inject the content script and have it mark the sentences; resolve the ids it placed.
-async function placeMarks(tabId, sentences, articleLength, laps) {
-  await browser.scripting.executeScript({ target: { tabId }, files: ["messages.js", "anchor.js", "content.js"] });
+function injectContent(tabId) {
+  const injecting = browser.scripting.executeScript({ target: { tabId }, files: ["messages.js", "anchor.js", "content.js"] });
+  injecting.catch(() => {}); // awaited once the API answers; an API error first must not leave it unhandled
+  return injecting;
+}
+
+// Have the content script (being injected: `injecting`) mark the sentences; resolve the ids
+// it placed.
+async function placeMarks(tabId, injecting, sentences, articleLength, laps) {
+  await injecting;
   laps.lap("inject");
   const message = { type: MESSAGES.SHOW_HIGHLIGHTS, sentences, articleLength, timed: laps.on || undefined };
   const reply = await browser.tabs.sendMessage(tabId, message);
@@ -147,16 +154,19 @@ const flagsIn = (sentences) => sentences.filter((sentence) => FLAGGED.has(senten
 // flags down to the policy's lower threshold are shown too.
 async function checkTab(tabId, { more = false, timed = false } = {}) {
   const laps = new Laps(timed);
-  const options = await settings();
-  laps.lap("settings");
-  const result = await analysis(tabId, options, more, laps);
+  const [options, page] = await Promise.all([settings(), readPage(tabId, laps)]);
+  laps.lap("read");
+  // The content scripts load while the API works: they take a new tab's process tens of
+  // milliseconds in Firefox, and are needed only once the API answers.
+  const injecting = injectContent(tabId);
+  const result = await analysis(tabId, options, page, more, laps);
   const shownAt = (minScore) =>
     SOURCECHECK_POLICY.shown(result.sentences, { labels: options.labels, minScore, byline: result.article.byline });
   const lowest = Math.min(options.minScore, SOURCECHECK_POLICY.SHOW_MORE_MIN_SCORE);
   const minScore = more ? lowest : options.minScore;
   const shown = shownAt(minScore);
   laps.lap("policy");
-  const placedIds = await placeMarks(tabId, shown, result.article.text.length, laps);
+  const placedIds = await placeMarks(tabId, injecting, shown, result.article.text.length, laps);
   const placed = shown.filter((sentence) => placedIds.has(sentence.id));
   const flagged = flagsIn(placed);
   await setBadge(tabId, flagged.length);
