@@ -210,3 +210,10 @@ test("a text node of invisible characters alone gets no mark, and edges inside a
   assert.equal(fragments[0].textContent, "The first half");
   assert.equal(fragments[1].textContent, "and the second\u00ad half end here.");
 });
+
+test("anchoring reports how long its index, locate and wrap steps took", () => {
+  const window = load("inline.html");
+  const { phases } = window.SOURCECHECK_ANCHOR.anchorSentences(window.document.body, []);
+  assert.deepEqual(Object.keys(phases), ["index", "locate", "wrap"]);
+  for (const ms of Object.values(phases)) assert.ok(ms >= 0);
+});
