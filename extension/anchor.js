@@ -14,7 +14,7 @@
   if (globalThis.SOURCECHECK_ANCHOR) return;
 
   const MARK = "sourcecheck-mark";
-  const SKIPPED_TAGS = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEXTAREA", "TEMPLATE", "SVG", "TITLE", MARK.toUpperCase()]);
+  const SKIPPED = ["script", "style", "noscript", "textarea", "template", "svg", "title", MARK].join(",");
   const CONTEXT_CHARS = 32;
   const EDGE_CHARS = 24; // characters of a sentence's start and end that must still match
   const APPROXIMATE_SLACK = 0.2; // an edited sentence may grow or shrink by a fifth
@@ -30,10 +30,20 @@
     ..."‐‑‒–—―−".split("").map((c) => [c, "-"]),
   ]);
 
+  // Whole strings at a time, by the regex engine: a page has some 10^5 characters, and a
+  // loop over each is what a new tab's cold JavaScript runs slowest.
+  const INVISIBLE_ALL = new RegExp(INVISIBLE.source, "g");
+  const FOLDABLE = new RegExp(`[${[...FOLDED.keys()].join("")}]`, "g");
+
   function compactOf(text) {
-    let out = "";
-    for (const ch of text) if (!INVISIBLE.test(ch)) out += FOLDED.get(ch) ?? ch;
-    return out;
+    return text.replace(INVISIBLE_ALL, "").replace(FOLDABLE, (ch) => FOLDED.get(ch));
+  }
+
+  // Where the `count`-th character that is not INVISIBLE sits in `text` (its length if none).
+  function rawOffset(text, count) {
+    let seen = 0;
+    for (let i = 0; i < text.length; i++) if (!INVISIBLE.test(text[i]) && seen++ === count) return i;
+    return text.length;
   }
 
   // Whether an element's text can be seen: displayed all the way up, not visibility:hidden,
@@ -91,40 +101,47 @@
     return (el) => !markedHidden(el) && styleVisible(el) && !clippedAway(el);
   }
 
-  // The visible text under `root` without whitespace, with where each character lives.
+  // The visible text under `root` without whitespace (`compact`), its text nodes, and where
+  // in `compact` each node's text starts.
   function indexText(root) {
     const doc = root.ownerDocument;
     const visible = visibility(doc.defaultView);
     const seen = new Map();
     const nodes = [];
-    const nodeOf = [];
-    const offsetOf = [];
-    const chars = [];
-    const walker = doc.createTreeWalker(root, doc.defaultView.NodeFilter.SHOW_ELEMENT | doc.defaultView.NodeFilter.SHOW_TEXT, {
-      acceptNode(node) {
-        if (node.nodeType === 1) return SKIPPED_TAGS.has(node.tagName.toUpperCase()) ? 2 /* REJECT */ : 3 /* SKIP */;
-        return 1; /* ACCEPT */
-      },
-    });
+    const starts = [];
+    const parts = [];
+    let length = 0;
+    // Text nodes only, with no filter in JavaScript: in Firefox every node handed to a filter
+    // crosses into the content script's world, so skipped tags are found per parent instead.
+    const walker = doc.createTreeWalker(root, doc.defaultView.NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
-      if (!parent || !/\S/.test(node.data)) continue;
-      let shown = seen.get(parent);
-      if (shown === undefined) seen.set(parent, (shown = visible(parent)));
+      if (!parent) continue;
+      let shown = seen.get(parent); // false: skipped or hidden; null: visibility not yet read
+      if (shown === undefined) seen.set(parent, (shown = parent.closest(SKIPPED) ? false : null));
+      if (shown === false) continue;
+      const part = compactOf(node.data);
+      if (!part) continue;
+      if (shown === null) seen.set(parent, (shown = visible(parent)));
       if (!shown) continue;
-      const text = node.data;
-      let any = false;
-      for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (INVISIBLE.test(ch)) continue;
-        chars.push(FOLDED.get(ch) ?? ch);
-        nodeOf.push(nodes.length);
-        offsetOf.push(i);
-        any = true;
-      }
-      if (any) nodes.push(node);
+      nodes.push(node);
+      starts.push(length);
+      parts.push(part);
+      length += part.length;
     }
-    return { compact: chars.join(""), nodes, nodeOf, offsetOf };
+    return { compact: parts.join(""), nodes, starts };
+  }
+
+  // The index of the last node whose text starts at or before compact offset `at`.
+  function nodeAt(index, at) {
+    let lo = 0;
+    let hi = index.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (index.starts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   function commonSuffix(a, b) {
@@ -262,16 +279,13 @@
   // moves the offsets of text before it in the same node.
   function wrap(index, start, end, sentence) {
     const doc = index.nodes.length ? index.nodes[0].ownerDocument : null;
-    const byNode = new Map();
-    for (let k = start; k < end; k++) {
-      const node = index.nodeOf[k];
-      const span = byNode.get(node);
-      if (span) span.end = index.offsetOf[k] + 1;
-      else byNode.set(node, { start: index.offsetOf[k], end: index.offsetOf[k] + 1 });
-    }
     const marks = [];
-    for (const [nodeIndex, span] of byNode) {
-      let node = index.nodes[nodeIndex];
+    for (let i = nodeAt(index, start); i < index.nodes.length && index.starts[i] < end; i++) {
+      let node = index.nodes[i];
+      const first = Math.max(start - index.starts[i], 0);
+      const last = Math.min(end, index.starts[i + 1] ?? end) - index.starts[i] - 1;
+      if (last < first) continue;
+      const span = { start: rawOffset(node.data, first), end: rawOffset(node.data, last) + 1 };
       if (span.end < node.data.length) node.splitText(span.end);
       if (span.start > 0) node = node.splitText(span.start);
       const mark = doc.createElement(MARK);
@@ -288,20 +302,25 @@
   /**
    * Mark `sentences` (API sentence objects: id, label, start, text, quote) in the visible
    * text under `root`. Returns {marks: Map(sentence id -> its marks, in page order), placed,
-   * missed: [ids not found]}. `articleLength` is the length of the article's text, for the
+   * missed: [ids not found], phases: {index, locate, wrap} in ms}. `articleLength` is the length of the article's text, for the
    * position hint when no sentence is found exactly once.
    */
   function anchorSentences(root, sentences, { articleLength } = {}) {
+    const clock = [performance.now()];
     const index = indexText(root);
+    clock.push(performance.now());
     const length = articleLength ?? Math.max(1, ...sentences.map((s) => s.end ?? 0));
     const found = locateAll(index, sentences, length).sort((a, b) => b.start - a.start);
+    clock.push(performance.now());
     const marks = new Map();
     for (const { sentence, start, end } of found) {
       const wrapped = wrap(index, start, end, sentence);
       if (wrapped.length) marks.set(sentence.id, wrapped);
     }
+    clock.push(performance.now());
     const missed = sentences.filter((s) => !marks.has(s.id)).map((s) => s.id);
-    return { marks, placed: marks.size, missed };
+    const phases = { index: clock[1] - clock[0], locate: clock[2] - clock[1], wrap: clock[3] - clock[2] };
+    return { marks, placed: marks.size, missed, phases };
   }
 
   /** Remove every mark under `root`, putting its text back in place; return how many. */

@@ -15,6 +15,27 @@ const MAX_NOTE_CHARS = 500; // the API's limit on a reader's note
 const FLAGGED = new Set(["unattributed", "opinion"]);
 const lastResults = new Map(); // tab id -> {url, result}: "show more" re-marks without a second call
 
+// Where a check's time goes, kept only when the display benchmark asks (checkTab's `timed`):
+// each lap is the time since the one before; `inner` takes durations another context measured.
+class Laps {
+  constructor(on) {
+    this.on = on;
+    this.phases = {};
+    this.last = performance.now();
+  }
+
+  lap(name) {
+    if (!this.on) return;
+    const now = performance.now();
+    this.phases[name] = (this.phases[name] ?? 0) + now - this.last;
+    this.last = now;
+  }
+
+  inner(phases) {
+    if (this.on) for (const [name, ms] of Object.entries(phases)) this.phases[name] = ms;
+  }
+}
+
 class ApiError extends Error {
   constructor(kind, message, { status = null, type = null, retryAfter = null } = {}) {
     super(message);
@@ -34,13 +55,18 @@ async function settings() {
   return { ...SOURCECHECK_DEFAULTS, ...stored, apiKey };
 }
 
-async function readPage(tabId) {
+async function readPage(tabId, laps) {
   try {
     const [{ result }] = await browser.scripting.executeScript({
       target: { tabId },
-      func: () => ({ html: document.documentElement.outerHTML, url: location.href }),
+      func: () => {
+        const started = performance.now();
+        return { html: document.documentElement.outerHTML, url: location.href, serialise: performance.now() - started };
+      },
     });
-    return result;
+    const { serialise, ...page } = result;
+    laps.inner({ "read.serialise": serialise });
+    return page;
   } catch (error) {
     throw new ApiError("unreadable", error.message);
   }
@@ -48,21 +74,26 @@ async function readPage(tabId) {
 
 // POST `body` to one of the API's routes; any failure becomes an ApiError that
 // SOURCECHECK_ERRORS words for the reader.
-async function callApi(options, route, body) {
+async function callApi(options, route, body, laps = new Laps(false)) {
   const headers = { "Content-Type": "application/json" };
   if (options.apiKey) headers.Authorization = `Bearer ${options.apiKey}`;
   let response;
   try {
+    const encoded = JSON.stringify(body);
+    laps.lap("encode");
     response = await fetch(new URL(route, options.apiUrl), {
       method: "POST",
       headers,
-      body: JSON.stringify(body),
+      body: encoded,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch {
     throw new ApiError("unreachable", `The sourcecheck API at ${options.apiUrl} cannot be reached.`);
   }
+  laps.lap("fetch");
   const answer = await response.json().catch(() => null);
+  laps.lap("response");
+  if (laps.on) laps.inner(requestTiming(response.url));
   if (!response.ok) {
     const detail = answer && typeof answer.detail === "string" ? answer.detail : `HTTP ${response.status}`;
     const type = answer && typeof answer.type === "string" ? answer.type.split(":").pop() : null;
@@ -72,16 +103,27 @@ async function callApi(options, route, body) {
   return answer;
 }
 
-async function setBadge(tabId, count) {
-  await browser.action.setBadgeBackgroundColor({ tabId, color: "#8a1c1c" });
-  await browser.action.setBadgeText({ tabId, text: count ? String(count) : "" });
+// The fetch phase split by Resource Timing: waiting for a connection, sending until the
+// first byte back (upload and server time), and reading the body.
+function requestTiming(url) {
+  const entry = performance.getEntriesByName(url, "resource").at(-1);
+  performance.clearResourceTimings();
+  if (!entry) return {};
+  const { startTime, requestStart, responseStart, responseEnd } = entry;
+  return { "fetch.queue": requestStart - startTime, "fetch.wait": responseStart - requestStart, "fetch.body": responseEnd - responseStart };
 }
 
-async function analysis(tabId, options, reuse) {
-  const page = await readPage(tabId);
+async function setBadge(tabId, count) {
+  await Promise.all([
+    browser.action.setBadgeBackgroundColor({ tabId, color: "#8a1c1c" }),
+    browser.action.setBadgeText({ tabId, text: count ? String(count) : "" }),
+  ]);
+}
+
+async function analysis(tabId, options, page, reuse, laps) {
   const last = lastResults.get(tabId);
   if (reuse && last && last.url === page.url) return last.result;
-  const result = await callApi(options, ANALYZE_ROUTE, page);
+  const result = await callApi(options, ANALYZE_ROUTE, page, laps);
   lastResults.set(tabId, { url: page.url, result });
   return result;
 }
@@ -103,11 +145,23 @@ function withFeedbackFields(shown, result) {
   }));
 }
 
-// Inject the content script and have it mark the sentences; resolve the ids it placed.
-async function placeMarks(tabId, sentences, articleLength) {
-  await browser.scripting.executeScript({ target: { tabId }, files: [...SOURCECHECK_CONTENT_SCRIPTS] });
-  const ids = await browser.tabs.sendMessage(tabId, { type: MESSAGES.SHOW_HIGHLIGHTS, sentences, articleLength });
-  return new Set(ids);
+function injectContent(tabId) {
+  const injecting = browser.scripting.executeScript({ target: { tabId }, files: [...SOURCECHECK_CONTENT_SCRIPTS] });
+  injecting.catch(() => {}); // awaited once the API answers; an API error first must not leave it unhandled
+  return injecting;
+}
+
+// Have the content script (being injected: `injecting`) mark the sentences; resolve the ids
+// it placed.
+async function placeMarks(tabId, injecting, sentences, articleLength, laps) {
+  await injecting;
+  laps.lap("inject");
+  const message = { type: MESSAGES.SHOW_HIGHLIGHTS, sentences, articleLength, timed: laps.on || undefined };
+  const reply = await browser.tabs.sendMessage(tabId, message);
+  laps.lap("place");
+  if (!laps.on) return new Set(reply);
+  laps.inner(reply.phases);
+  return new Set(reply.ids);
 }
 
 const flagsIn = (sentences) => sentences.filter((sentence) => FLAGGED.has(sentence.label));
@@ -115,19 +169,27 @@ const flagsIn = (sentences) => sentences.filter((sentence) => FLAGGED.has(senten
 // Check a tab: mark what the display policy shows, and report only what was placed, so
 // the badge, the popup's counts and its list all count the same marks. With `more`, the
 // flags down to the policy's lower threshold are shown too.
-async function checkTab(tabId, { more = false } = {}) {
-  const options = await settings();
-  const result = await analysis(tabId, options, more);
+async function checkTab(tabId, { more = false, timed = false } = {}) {
+  const laps = new Laps(timed);
+  const [options, page] = await Promise.all([settings(), readPage(tabId, laps)]);
+  laps.lap("read");
+  // The content scripts load while the API works: they take a new tab's process tens of
+  // milliseconds in Firefox, and are needed only once the API answers.
+  const injecting = injectContent(tabId);
+  const result = await analysis(tabId, options, page, more, laps);
   const shownAt = (minScore) =>
     SOURCECHECK_POLICY.shown(result.sentences, { labels: options.labels, minScore, byline: result.article.byline });
   const lowest = Math.min(options.minScore, SOURCECHECK_POLICY.SHOW_MORE_MIN_SCORE);
   const minScore = more ? lowest : options.minScore;
   const shown = shownAt(minScore);
-  const placedIds = await placeMarks(tabId, withFeedbackFields(shown, result), result.article.text.length);
+  laps.lap("policy");
+  const placedIds = await placeMarks(tabId, injecting, withFeedbackFields(shown, result), result.article.text.length, laps);
   const placed = shown.filter((sentence) => placedIds.has(sentence.id));
   const flagged = flagsIn(placed);
   await setBadge(tabId, flagged.length);
+  laps.lap("badge");
   return {
+    ...(timed && { phases: laps.phases }),
     title: result.article.title,
     summary: result.summary,
     counts: countByLabel(flagged),

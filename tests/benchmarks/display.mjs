@@ -1,8 +1,8 @@
 // What a reader sees: the extension on the development pages of ../shared/bench/extraction/,
 // served locally, in Debian's Chromium and Firefox ESR, against a warm local API.
 //
-//   node tests/benchmarks/display.mjs [--browser chromium|firefox|both] [--extension DIR]
-//                                     [--bench DIR] [--limit N] [--json]
+//   node tests/benchmarks/display.mjs [--browser chromium|firefox|both] [--extension DIR]...
+//                                     [--bench DIR] [--limit N] [--phases] [--json]
 //
 // Per browser it prints: the share of the flags the extension lists that are marked in
 // visible text with exactly their text, marks in hidden elements, empty marks, pages whose
@@ -12,6 +12,15 @@
 // extension. Each page is first left to settle; pages whose body keeps changing on its own
 // (page scripts) are left out of the two DOM-equality figures and counted apart. Beside each
 // check, the same page goes straight to the API from here: the anchor for the timings.
+// Given --extension more than once, each browser runs once per extension, side by side, and
+// every page is checked by each in turn (the order alternating page by page), so that two
+// versions are compared in the same spells of a machine whose speed drifts.
+// With --phases the extension also reports where each check's time went, and the p50 of each
+// phase is printed: read (the settings and executeScript of outerHTML; read.serialise is the
+// outerHTML call in the page), encode (JSON.stringify), fetch (to the response's headers;
+// fetch.* split it by Resource Timing), response (body and JSON.parse), policy, inject (what
+// is left of loading the content scripts, which starts before the fetch), place (the message
+// round trip; place.* are its parts in the page: clear, index, locate, wrap, listen), badge.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -27,10 +36,11 @@ const SETTLE_LIMIT_MS = 6000; // a page still changing after this counts apart
 const { values: args } = parseArgs({
   options: {
     browser: { type: "string", default: "both" },
-    extension: { type: "string", default: path.join(ROOT, "extension") },
+    extension: { type: "string", multiple: true, default: [path.join(ROOT, "extension")] },
     bench: { type: "string", default: process.env.SOURCECHECK_BENCH ?? path.join(ROOT, "..", "shared", "bench") },
     limit: { type: "string", default: "0" },
     json: { type: "boolean", default: false },
+    phases: { type: "boolean", default: false },
   },
 });
 
@@ -126,7 +136,7 @@ async function measurePage(driver, pageUrl, errors, apiUrl) {
     before = now;
   }
   const html = await page.evaluate(() => document.documentElement.outerHTML);
-  const checked = await driver.call("checkTab", tabId);
+  const checked = await driver.call("checkTab", { tabId, timed: args.phases });
   const row = { url: pageUrl, stable, ok: checked.ok };
   if (!checked.ok) {
     row.error = checked.error;
@@ -137,6 +147,7 @@ async function measurePage(driver, pageUrl, errors, apiUrl) {
   const marked = await page.evaluate(readMarks);
   row.elapsed = elapsed;
   row.apiAlone = await timeApiAlone(apiUrl, html, pageUrl);
+  if (result.phases) row.phases = result.phases;
   row.listed = result.flagged.length;
   row.listedMarked = result.flagged.filter((s) => marked.bySentence[s.id]?.text === fold(s.text)).length;
   row.hidden = marked.hidden;
@@ -196,29 +207,47 @@ function summarise(rows, errors) {
     popup_disagreeing_pages: ok.filter((r) => !r.agree).length,
     console_errors: errors.length,
     console_error_samples: [...new Set(errors)].slice(0, 5),
+    ...(args.phases && { phase_ms_p50: phaseMedians(ok) }),
   };
 }
 
-async function runBrowser(kind, pageUrls, apiUrl) {
-  const driver = await launch(kind, path.resolve(args.extension));
-  const errors = [];
+// The p50 of each phase over the pages checked, in the order the check runs them, with
+// what the phases leave unexplained of the whole (the call into the extension and back).
+function phaseMedians(rows) {
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r.phases ?? {})))];
+  const round = (ms) => Math.round(ms * 10) / 10;
+  const outer = (phases) => Object.entries(phases).filter(([name]) => !name.includes("."));
+  const rest = rows.map((r) => r.elapsed - outer(r.phases ?? {}).reduce((a, [, ms]) => a + ms, 0));
+  const medians = Object.fromEntries(names.map((name) => [name, round(median(rows.map((r) => r.phases?.[name] ?? 0)))]));
+  return { ...medians, unaccounted: round(median(rest)), api_alone: round(median(rows.map((r) => r.apiAlone))) };
+}
+
+async function measureOrSkip(run, url, apiUrl) {
   try {
-    await driver.call("setSync", { apiUrl });
-    // Warm the API and the extension on one page before timing anything.
-    await measurePage(driver, pageUrls[0], [], apiUrl);
-    const rows = [];
-    for (const url of pageUrls) {
-      try {
-        rows.push(await measurePage(driver, url, errors, apiUrl));
-      } catch (error) {
-        // A page that navigates itself away (a script redirect) cannot be read back.
-        rows.push({ url, ok: false, unreadable: true, error: { kind: String(error.message).slice(0, 80) } });
-        for (const page of await driver.browser.pages()) if (page.url().startsWith("http")) await page.close().catch(() => {});
-      }
+    return await measurePage(run.driver, url, run.errors, apiUrl);
+  } catch (error) {
+    // A page that navigates itself away (a script redirect) cannot be read back.
+    for (const page of await run.driver.browser.pages()) if (page.url().startsWith("http")) await page.close().catch(() => {});
+    return { url, ok: false, unreadable: true, error: { kind: String(error.message).slice(0, 80) } };
+  }
+}
+
+// One browser per extension directory, each page checked by all of them in turn.
+async function runBrowser(kind, pageUrls, apiUrl) {
+  const runs = [];
+  try {
+    for (const dir of args.extension) runs.push({ dir, driver: await launch(kind, path.resolve(dir)), errors: [], rows: [] });
+    for (const run of runs) {
+      await run.driver.call("setSync", { apiUrl });
+      // Warm the API and the extension on one page before timing anything.
+      await measurePage(run.driver, pageUrls[0], [], apiUrl);
     }
-    return { summary: summarise(rows, errors), rows };
+    for (const [i, url] of pageUrls.entries()) {
+      for (const run of i % 2 ? [...runs].reverse() : runs) run.rows.push(await measureOrSkip(run, url, apiUrl));
+    }
+    return runs.map(({ dir, errors, rows }) => ({ extension: dir, summary: summarise(rows, errors), rows }));
   } finally {
-    await driver.close();
+    for (const run of runs) await run.driver.close();
   }
 }
 
@@ -245,14 +274,20 @@ async function main() {
     console.log(JSON.stringify(results, null, 2));
     return;
   }
-  console.log(`${ids.length} development pages of ${htmlDir}, extension ${args.extension}`);
-  for (const [kind, { summary }] of Object.entries(results)) {
-    console.log(`\n== ${kind}`);
-    for (const [name, value] of Object.entries(summary)) {
-      const shown = typeof value === "number" && !Number.isInteger(value) ? value.toFixed(3) : JSON.stringify(value);
-      console.log(`${name.replaceAll("_", " ")}: ${shown}`);
-    }
+  console.log(`${ids.length} development pages of ${htmlDir}`);
+  for (const [kind, runs] of Object.entries(results)) {
+    for (const { extension, summary } of runs) printSummary(`${kind}, extension ${extension}`, summary);
   }
+}
+
+function printSummary(title, summary) {
+  console.log(`\n== ${title}`);
+  const { phase_ms_p50: phases, ...figures } = summary;
+  for (const [name, value] of Object.entries(figures)) {
+    const shown = typeof value === "number" && !Number.isInteger(value) ? value.toFixed(3) : JSON.stringify(value);
+    console.log(`${name.replaceAll("_", " ")}: ${shown}`);
+  }
+  if (phases) console.log(`phase ms p50: ${Object.entries(phases).map(([name, ms]) => `${name} ${ms}`).join(", ")}`);
 }
 
 main().catch((error) => {

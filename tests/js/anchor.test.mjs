@@ -197,3 +197,23 @@ test("text in scripts, styles and structured data is never indexed", () => {
   const occurrences = compact.split("Thestrikewasadisasterforthecity.").length - 1;
   assert.equal(occurrences, 1, "only the article's own copy is visible");
 });
+
+test("a text node of invisible characters alone gets no mark, and edges inside a node skip them", () => {
+  const window = loadHtml(
+    `<body><p>\u00a0\u00a0Intro comes first. The first half<span>\u00ad\u200b</span> and the second\u00ad half end here.\u00a0</p></body>`,
+  );
+  const article = "Intro comes first. The first half and the second half end here.";
+  const sentences = sentencesOf(article, ["The first half and the second half end here."]);
+  const { marks } = window.SOURCECHECK_ANCHOR.anchorSentences(window.document.body, sentences);
+  const fragments = marks.get(0);
+  assert.equal(fragments.length, 2, fragments.map((m) => JSON.stringify(m.textContent)).join(" "));
+  assert.equal(fragments[0].textContent, "The first half");
+  assert.equal(fragments[1].textContent, "and the second\u00ad half end here.");
+});
+
+test("anchoring reports how long its index, locate and wrap steps took", () => {
+  const window = load("inline.html");
+  const { phases } = window.SOURCECHECK_ANCHOR.anchorSentences(window.document.body, []);
+  assert.deepEqual(Object.keys(phases), ["index", "locate", "wrap"]);
+  for (const ms of Object.values(phases)) assert.ok(ms >= 0);
+});

@@ -48,9 +48,11 @@ async function inExtension(op, arg) {
       return tab ? tab.id : null;
     }
     case "checkTab": {
+      // A tab id, or {tabId, timed} for the phases of the check too.
+      const { tabId, timed = false } = typeof arg === "number" ? { tabId: arg } : arg;
       const started = performance.now();
       try {
-        const result = await background.sourcecheck.checkTab(arg);
+        const result = await background.sourcecheck.checkTab(tabId, { timed });
         return plain({ ok: true, elapsed: performance.now() - started, result });
       } catch (error) {
         return { ok: false, error: { kind: error.kind ?? "error", status: error.status ?? null, message: String(error.message) } };

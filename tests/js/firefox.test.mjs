@@ -96,6 +96,19 @@ test("a check marks exactly the flagged sentences, one tab stop each, and the ba
   await page.close();
 });
 
+test("a timed check reports its phases, and an untimed one carries none", async () => {
+  const { page, tabId } = await open("samples/pages/seed-blog/page.html");
+  const timed = await firefox.call("checkTab", { tabId, timed: true });
+  assert.ok(timed.ok, JSON.stringify(timed.error));
+  for (const name of ["read", "read.serialise", "encode", "fetch", "response", "inject", "place", "place.index", "place.wrap", "badge"]) {
+    assert.ok(timed.result.phases[name] >= 0, `no phase ${name}: ${JSON.stringify(timed.result.phases)}`);
+  }
+  await firefox.call("clearTab", tabId);
+  assert.equal((await check(tabId)).phases, undefined);
+  await firefox.call("clearTab", tabId);
+  await page.close();
+});
+
 test("marks go to the visible copy of a sentence with Firefox's own CSS", async () => {
   const html = readFileSync(path.join(ROOT, "tests", "js", "fixtures", "hidden-copies.html"), "utf-8");
   const analysis = await (
