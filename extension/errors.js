@@ -32,6 +32,9 @@ globalThis.SOURCECHECK_ERRORS = Object.freeze({
     if (type === "no-article") {
       return { title: "No article found on this page", detail: "It has no run of paragraphs that reads as a story.", help: "Open a single news article or blog post and check again." };
     }
+    if (type === "not-english") {
+      return { title: "This article is not in English", detail: error.message, help: "sourcecheck reads English news only; its marks on other languages would be guesses." };
+    }
     if (type === "page-too-slow") {
       return { title: "This page took too long to check", detail: error.message, help: "Try again; a very long page may never fit." };
     }

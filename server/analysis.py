@@ -14,6 +14,7 @@ from classifiers.predict import classify
 from classifiers.sentences import split_sentences
 from server.config import MAX_PAGE_TIME_LIMIT_SECONDS, Settings
 from server.extract import Article, PageTooLargeError, extract_article
+from server.language import ENGLISH, written_language
 from server.problems import Problem
 from server.report import sentence_entry, summarize
 
@@ -125,8 +126,21 @@ def _extract(html: str, url: str | None, limits: Limits, check_time: Any) -> Art
     return article
 
 
+def _refuse_other_languages(article: Article) -> None:
+    """Refuse an article the model cannot read, rather than mark it with guesses."""
+    language = written_language([article.text[block.start : block.end] for block in article.blocks])
+    if language not in (None, ENGLISH):
+        raise Problem(
+            422,
+            "not-english",
+            "Article not in English",
+            f"The article is written in another language (ISO 639 code {language!r}); "
+            "sourcecheck reads English only.",
+        )
+
+
 def analyze(html: str, url: str | None, model: Model, limits: Limits) -> dict[str, Any]:
-    """Analyze one page; raise `Problem` (422) when it has no article or costs too much."""
+    """Analyze one page; raise `Problem` (422) when it has no article in English or costs too much."""
     started = time.perf_counter()
     cpu_deadline = time.thread_time() + limits.time_limit_seconds
     wall_deadline = time.monotonic() + limits.wall_limit_seconds
@@ -138,6 +152,7 @@ def analyze(html: str, url: str | None, model: Model, limits: Limits) -> dict[st
             raise _too_slow(limits.wall_limit_seconds)
 
     article = _extract(html, url, limits, check_time)
+    _refuse_other_languages(article)
     extracted = time.perf_counter()
     sentences = split_sentences(
         article.text, [(block.start, block.end) for block in article.blocks], [b.kind for b in article.blocks]

@@ -9,7 +9,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from server.openapi import openapi_document
-from tests.conftest import page_html
+from tests.conftest import ROOT, page_html
 
 PROBLEM = "application/problem+json"
 CHROME_ORIGIN = "chrome-extension://" + "a" * 32
@@ -102,6 +102,13 @@ def test_health_and_model_match_the_document(client):
 )
 def test_bad_requests_get_problem_details(client, kwargs, status):
     assert_problem(client.post("/api/v1/analyze", **kwargs), status)
+
+
+def test_an_article_not_in_english_is_refused_with_its_language(client):
+    html = (ROOT / "tests" / "fixtures" / "german-news.html").read_text(encoding="utf-8")
+    body = assert_problem(client.post("/api/v1/analyze", json={"html": html}), 422)
+    assert body["type"].endswith(":not-english")
+    assert "'de'" in body["detail"]
 
 
 def test_too_large_a_body_is_413(make_app):
