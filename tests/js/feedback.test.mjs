@@ -1,5 +1,5 @@
 // Unit tests of extension/feedback.js ("Is this right?") and errors.js's words for a
-// correction that was not sent, in jsdom.
+// correction that was not sent or a page the server will not read, in jsdom.
 //   node --test tests/js/
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -95,4 +95,12 @@ for (const [error, words] of FAILURES) {
 test("nothing in the tooltip is parsed as HTML", () => {
   const content = readFileSync(new URL("extension/content.js", ROOT), "utf-8");
   for (const source of [...SOURCES, content]) assert.ok(!/innerHTML|outerHTML|insertAdjacentHTML|DOMParser/.test(source));
+});
+
+test("a page the server will not read for its language says so, with the language", () => {
+  const error = { kind: "problem", status: 422, type: "not-english", message: "The article is written in another language (ISO 639 code 'de')." };
+  const words = load().SOURCECHECK_ERRORS.words(error);
+  assert.equal(words.title, "This article is not in English");
+  assert.ok(words.detail.includes("'de'"));
+  assert.ok(words.help.includes("English news only"));
 });
