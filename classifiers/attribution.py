@@ -50,6 +50,13 @@ _ATTRIBUTING_PHRASE = re.compile(
     r")\b",
     re.IGNORECASE,
 )
+#: A view told as someone's, with no verb: "In her view, ...", "in the opinion of the court".
+_VIEW_NOUNS = r"(?:view|opinion|estimation|assessment|judge?ment|words)"
+_HELD_VIEW = re.compile(
+    r"\b[Ii]n\s+(?:(?P<pronoun>his|her|their|its)|(?P<name>(?:the\s+)?[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){0,3})['’]s?)"
+    r"\s+(?:own\s+)?" + _VIEW_NOUNS + r"\b"
+    r"|\b[Ii]n\s+the\s+" + _VIEW_NOUNS + r"\s+of\b",
+)
 _IMPERSONAL_VERB = "(?:" + "|".join(lexicon.IMPERSONAL_VERBS) + ")"
 # Patterns without re.IGNORECASE run on lower-cased text (`lower_in_place`).
 _AGENTLESS_PASSIVE = re.compile(
@@ -124,6 +131,9 @@ _PHRASE_TRIGGERS = frozenset(
     "according statement interview post filing report reporters comment respond quoted remarks letter"
     " speech called calls took taken takes taking".split()
 )
+_VIEW_TRIGGERS = frozenset("view opinion estimation assessment judgment judgement words".split())
+#: Participles that make a group the sample of a named poll: "economists polled by Reuters".
+_POLLED = frozenset("polled surveyed interviewed questioned canvassed consulted".split())
 #: Nouns after "reports" that show it is the verb: "CBS News reports the man was ...".
 _CLAUSE_OPENERS = frozenset("the a an that this these his her their its for on".split())
 _SIDE_CLAUSE_OPENERS = frozenset("which whom".split())
@@ -131,7 +141,10 @@ _COMPLEMENT_WINDOW = 4  # words after a complement verb in which what was said m
 
 
 def _is_passive(tokens: list[str], index: int) -> bool:
-    """Whether the verb at `index` follows a form of "be", perhaps with an adverb between."""
+    """Whether the verb at `index` follows a form of "be", perhaps with an adverb between
+    ("were expecting" is no passive)."""
+    if tokens[index].endswith("ing"):
+        return False
     before = [token.lower() for token in tokens[max(0, index - 2) : index]]
     return bool(before) and (
         before[-1] in _BE
@@ -234,8 +247,10 @@ def _names_an_affiliation(tokens: list[str], lowered: list[str]) -> bool:
     the Treasury", "reports received by Amnesty" (but "sources cited by DigiTimes" stay anonymous).
     """
     for index in range(1, len(tokens) - 1):
-        by_document = lowered[index] == "by" and any(t in lexicon.DOCUMENTS for t in lowered[:index])
-        if lowered[index] not in _AFFILIATION and not by_document:
+        by_record = lowered[index] == "by" and (
+            lowered[index - 1] in _POLLED or any(t in lexicon.DOCUMENTS for t in lowered[:index])
+        )
+        if lowered[index] not in _AFFILIATION and not by_record:
             continue
         named = tokens[index + 2 :] if lowered[index + 1] == "the" else tokens[index + 1 :]
         if named and named[0][0].isupper():
@@ -331,7 +346,12 @@ def _last_word(text: str, span: Span) -> str:
 
 
 def _phrase_subjects(text: str, vocabulary: frozenset[str]) -> Iterator[tuple[Span, Span | None]]:
-    """Yield each attributing phrase ("according to", "in a statement") with its subject."""
+    """Yield each attributing phrase ("according to", "in a statement", "in her view") with its
+    subject."""
+    if not vocabulary.isdisjoint(_VIEW_TRIGGERS):
+        for match in _HELD_VIEW.finditer(text):
+            holder = match.lastgroup
+            yield match.span(), match.span(holder) if holder else _subject_after(text, match.end())
     if vocabulary.isdisjoint(_PHRASE_TRIGGERS):
         return
     for match in _ATTRIBUTING_PHRASE.finditer(text):

@@ -150,6 +150,7 @@ newspaper magazine website platform account post paper researchers organisation 
 group unit army military navy command embassy consulate indictment affidavit airline operator
 carrier insurer manufacturer maker publisher broadcaster charity school trust utility
 investigators detectives inspectors regulators auditors firefighters paramedics coastguard
+tribunal jury inquiry
 """.split()
 )
 

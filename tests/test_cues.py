@@ -397,3 +397,34 @@ NAMED_LEAD = "“It is over,” said Professor Jane Lowe of Oxford."
 )
 def test_a_back_reference_is_as_checkable_as_the_source_it_points_to(sentence, context, kind):
     assert read_cues(sentence, context).source_kind == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "source"),
+    [
+        ("In her view, the ruling came far too late.", "pronoun", None),
+        ("In Dr Amara Osei's opinion, the trial was too small to tell.", "named", "Dr Amara Osei"),
+        ("In the opinion of the tribunal, the dismissal was unfair.", "organisation", "the tribunal"),
+        ("In the words of one neighbour, the street has never been quieter.", "vague", None),
+    ],
+)
+def test_a_view_told_as_someones_is_theirs_without_a_verb(sentence, kind, source):
+    cues = read_cues(sentence)
+    assert (cues.source_kind, _source(sentence)) == (kind, source)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["In my view, the ruling came far too late.", "In other words, it failed."]
+)
+def test_the_writers_view_and_a_figure_of_speech_hold_no_source(sentence):
+    assert read_cues(sentence).attribution == []
+
+
+def test_a_group_polled_by_a_named_pollster_is_its_poll():
+    cues = read_cues("Economists polled by Ipsos were expecting inflation of 2.4 percent.")
+    assert cues.source_kind == "organisation"
+
+
+def test_a_progressive_reporting_verb_is_active_not_passive():
+    cues = read_cues("The regulator was warning lenders that the rules would tighten.")
+    assert cues.source_kind == "organisation"
