@@ -138,6 +138,13 @@ _POLLED = frozenset("polled surveyed interviewed questioned canvassed consulted"
 _CLAUSE_OPENERS = frozenset("the a an that this these his her their its for on".split())
 _SIDE_CLAUSE_OPENERS = frozenset("which whom".split())
 _COMPLEMENT_WINDOW = 4  # words after a complement verb in which what was said must start
+#: Words before "to" that make the reporting verb after it a plan, not a report: "is expected to
+#: announce", "plans to publish"; "declined to say", "went on to say" still report.
+_PLANNED = frozenset(
+    "expected set due plans plan planned planning scheduled going poised about likely unlikely want wants"
+    " wanted hope hopes hoped intends intend intended aims aim".split()
+)
+_REPORTS = frozenset("report reports reported reporting".split())
 
 
 def _is_passive(tokens: list[str], index: int) -> bool:
@@ -379,6 +386,12 @@ def _reports(text: str, tokens: list[str], index: int, match: re.Match[str]) -> 
         return False  # "believes in freedom", "will continue to borrow": nothing anyone said
     if word in _TAGGED.nominal_reporting and index and _opens_noun_phrase(tokens[index - 1]):
         return False  # "the claim", "Biden's crass promise", "spurious claims": nouns, not verbs
+    if following == "by" and index + 2 < len(tokens) and tokens[index + 2].endswith("ing"):
+        return False  # "responded by scoring twice": what someone did
+    if index >= 2 and tokens[index - 1] == "to" and tokens[index - 2].lower() in _PLANNED:
+        return False  # "is expected to announce a new chief": a plan, nothing said yet
+    if word in _REPORTS and following == "to" and not _says_something(text, tokens, index, match):
+        return False  # "the deputy reported to her directly": whom she works for
     if word in lexicon.COMPLEMENT_VERBS and not _says_something(text, tokens, index, match):
         return False  # "Audi revealed a new model", "she testified before the committee"
     if _in_side_clause(text, match.start()):

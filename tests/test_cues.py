@@ -428,3 +428,24 @@ def test_a_group_polled_by_a_named_pollster_is_its_poll():
 def test_a_progressive_reporting_verb_is_active_not_passive():
     cues = read_cues("The regulator was warning lenders that the rules would tighten.")
     assert cues.source_kind == "organisation"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The striker responded by scoring twice before half-time.",
+        "After the reshuffle, the deputy reported to her directly.",
+        "The board is expected to announce a new chief executive next week.",
+        "The club plans to publish its accounts in March.",
+    ],
+)
+def test_a_reporting_verb_that_tells_a_deed_or_a_plan_reports_nothing(sentence):
+    assert read_cues(sentence).attribution == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["She reported to police that her car had been stolen.", "He refused to say whether he would run."],
+)
+def test_the_same_verbs_still_report_when_something_is_said(sentence):
+    assert read_cues(sentence).attribution != []
