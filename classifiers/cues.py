@@ -38,10 +38,16 @@ _PREDICTION = re.compile(
     r"|will\s+(?:define|shape|determine|decide|prove|test|be\s+(?:key|crucial|critical)))\b",
 )
 _PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?[a-z]+(?:ed|en)\b")
+#: Words that make "plan" or "aim" after them a noun: "there are no plans to close".
+_NOUN_OPENERS = ("the", "a", "no", "any", "its", "his", "her", "their", "our", "of", "with", "new")
 _SCHEDULE = re.compile(
     r"\b(?:is|are|was|were)\s+(?:scheduled|due|set|expected)\s+to\s+(?:begin|start|open|close|resume|take\s+place|meet|run)\b"
     r"|\b(?:opens|closes|runs|starts|begins|resumes|meets|open\s+(?:at|from|on|to)|will\s+be\s+held|takes\s+place)\b"
-    r"|\b(?:is|are)\s+(?:planned|scheduled|due)\s+(?:for|on|in)\b",
+    r"|\b(?:is|are)\s+(?:planned|scheduled|due)\s+(?:for|on|in)\b"
+    # A plan stated as a fact: "NASA plans to use", "Artemis aims to put", "the club intends to".
+    r"|\b"
+    + "".join(rf"(?<!\b{word}\s)" for word in _NOUN_OPENERS)
+    + r"(?:plans?|planned|planning|aims?|aiming|intends?|intending)\s+to\s+(?!be\b)[a-z]+",
 )
 _FUTURE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to)\b")
 _DIGIT = re.compile(r"\d")
@@ -68,7 +74,8 @@ _PREDICTION_TRIGGERS = frozenset(
     " determine decide test key crucial critical".split()
 )
 _SCHEDULE_TRIGGERS = frozenset(
-    "scheduled due set expected opens closes runs starts begins resumes meets open held takes".split()
+    "scheduled due set expected opens closes runs starts begins resumes meets open held takes"
+    " plan plans planned planning aim aims aiming intend intends intending".split()
 )
 _DEFINITION_TRIGGERS = frozenset("means refers when where defined term word name".split())
 _FUTURE_TRIGGERS = frozenset("will shall is are".split())

@@ -449,3 +449,16 @@ def test_a_reporting_verb_that_tells_a_deed_or_a_plan_reports_nothing(sentence):
 )
 def test_the_same_verbs_still_report_when_something_is_said(sentence):
     assert read_cues(sentence).attribution != []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "plans"),
+    [
+        ("The agency plans to launch two more landers before 2030.", 1.0),
+        ("The scheme aims to house 4,000 families by next winter.", 1.0),
+        ("There are no plans to close the branch.", 0.0),
+        ("The plan to cut fares collapsed in June.", 0.0),
+    ],
+)
+def test_a_plan_stated_as_a_fact_is_read_as_a_schedule_and_the_noun_is_not(sentence, plans):
+    assert read_cues(sentence).counts["schedule"] == plans
