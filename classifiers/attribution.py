@@ -53,7 +53,8 @@ _ATTRIBUTING_PHRASE = re.compile(
 #: A view told as someone's, with no verb: "In her view, ...", "in the opinion of the court".
 _VIEW_NOUNS = r"(?:view|opinion|estimation|assessment|judge?ment|words)"
 _HELD_VIEW = re.compile(
-    r"\b[Ii]n\s+(?:(?P<pronoun>his|her|their|its)|(?P<name>(?:the\s+)?[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){0,3})['’]s?)"
+    r"\b[Ii]n\s+(?:(?P<pronoun>his|her|their|its)"
+    r"|(?P<name>(?:the\s+)?[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){0,3})['’]s?)"
     r"\s+(?:own\s+)?" + _VIEW_NOUNS + r"\b"
     r"|\b[Ii]n\s+the\s+" + _VIEW_NOUNS + r"\s+of\b",
 )
@@ -140,9 +141,9 @@ _SIDE_CLAUSE_OPENERS = frozenset("which whom".split())
 _COMPLEMENT_WINDOW = 4  # words after a complement verb in which what was said must start
 #: Words before "to" that make the reporting verb after it a plan, not a report: "is expected to
 #: announce", "plans to publish"; "declined to say", "went on to say" still report.
-_PLANNED = frozenset(
-    "expected set due plans plan planned planning scheduled going poised about likely unlikely want wants"
-    " wanted hope hopes hoped intends intend intended aims aim".split()
+_PLANNED = lexicon.PLAN_VERBS | frozenset(
+    "expected set due scheduled going poised about likely unlikely want wants wanted hope hopes hoped"
+    " intended".split()
 )
 _REPORTS = frozenset("report reports reported reporting".split())
 

@@ -47,7 +47,9 @@ _SCHEDULE = re.compile(
     # A plan stated as a fact: "NASA plans to use", "Artemis aims to put", "the club intends to".
     r"|\b"
     + "".join(rf"(?<!\b{word}\s)" for word in _NOUN_OPENERS)
-    + r"(?:plans?|planned|planning|aims?|aiming|intends?|intending)\s+to\s+(?!be\b)[a-z]+",
+    + r"(?:"
+    + "|".join(sorted(lexicon.PLAN_VERBS))
+    + r")\s+to\s+(?!be\b)[a-z]+",
 )
 _FUTURE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to)\b")
 _DIGIT = re.compile(r"\d")
@@ -73,9 +75,11 @@ _PREDICTION_TRIGGERS = frozenset(
     "likely probably surely certainly undoubtedly bound poised seen tell spell mean prove define shape"
     " determine decide test key crucial critical".split()
 )
-_SCHEDULE_TRIGGERS = frozenset(
-    "scheduled due set expected opens closes runs starts begins resumes meets open held takes"
-    " plan plans planned planning aim aims aiming intend intends intending".split()
+_SCHEDULE_TRIGGERS = (
+    frozenset(
+        "scheduled due set expected opens closes runs starts begins resumes meets open held takes".split()
+    )
+    | lexicon.PLAN_VERBS
 )
 _DEFINITION_TRIGGERS = frozenset("means refers when where defined term word name".split())
 _FUTURE_TRIGGERS = frozenset("will shall is are".split())

@@ -182,6 +182,9 @@ frankly honestly sadly unfortunately fortunately thankfully shockingly astonishi
 """.split()
 )
 
+#: Verbs that state a plan: "NASA plans to use", "the scheme aims to house".
+PLAN_VERBS = frozenset("plan plans planned planning aim aims aiming intend intends intending".split())
+
 #: Adverbs that pass a claim on from nobody in particular: "reportedly", "allegedly".
 HEARSAY = frozenset("reportedly allegedly supposedly purportedly rumouredly ostensibly".split())
 
