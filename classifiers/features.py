@@ -19,6 +19,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from classifiers import encoder
+from classifiers.article_context import ArticleContext
 from classifiers.cues import FEATURE_NAMES, Cues, read_cues_in_order
 from classifiers.early_exit import EarlyExit
 from classifiers.labels import ATTRIBUTED, NEUTRAL
@@ -34,16 +35,19 @@ STRUCTURE_NAMES: tuple[str, ...] = tuple(f"kind_{kind}" for kind in BLOCK_KINDS)
 
 
 class ModelInput(NamedTuple):
-    """One sentence as the model reads it: its text, the sentence before it and its block.
+    """One sentence as the model reads it: its text, the sentence before it, its block and the
+    article it belongs to.
 
     `cues` may carry the sentence's cues when the caller has read them already (to explain
-    the label), so that the model does not read them a second time.
+    the label), so that the model does not read them a second time. Inputs of one call with
+    the same `article` are read as one article (`ArticleContext`); None reads a sentence alone.
     """
 
     text: str
     context: str = ""
     kind: str = PARAGRAPH
     cues: Cues | None = None
+    article: str | None = None
 
 
 Item = ModelInput | tuple[str, str]
@@ -158,12 +162,27 @@ def _classifier(with_encoder: bool) -> Pipeline:
 
 def build_pipeline() -> Pipeline:
     """Return the untrained model: word n-grams, cues and structure, then logistic regression;
-    where that is unsure, the same with sentence embeddings added (`EarlyExit`)."""
+    where that is unsure, the same with sentence embeddings added (`EarlyExit`); then each
+    sentence's scores read beside its article's (`ArticleContext`)."""
     early_exit = EarlyExit(_classifier(False), _classifier(True), QUICK_LABELS, QUICK_CONFIDENCE)
-    return Pipeline([("early_exit", early_exit)])
+    return Pipeline([("article_context", ArticleContext(early_exit))])
+
+
+def article_step(pipeline: Pipeline) -> ArticleContext:
+    """Return the last step of a model's pipeline, which reads sentences in their article."""
+    step = pipeline.steps[-1][1]
+    if not isinstance(step, ArticleContext):
+        raise TypeError(f"the model ends in {type(step).__name__}, not ArticleContext")
+    return step
+
+
+def sentence_model(pipeline: Pipeline) -> EarlyExit:
+    """Return the fitted first stage of a trained pipeline: the model of one sentence alone."""
+    model: EarlyExit = article_step(pipeline).sentence_model_
+    return model
 
 
 def full_features(pipeline: Pipeline) -> FeatureUnion:
     """Return the fitted feature steps of the full model of a trained pipeline, to name them."""
-    union: FeatureUnion = pipeline.named_steps["early_exit"].full_.named_steps["features"]
+    union: FeatureUnion = sentence_model(pipeline).full_.named_steps["features"]
     return union

@@ -24,6 +24,7 @@ BUNDLED_MODEL = pathlib.Path(__file__).parent / "models" / "sourcecheck.skops"
 #: that skops trusts by default.
 #: Loading refuses anything else, so a tampered file cannot run code.
 TRUSTED_TYPES: tuple[str, ...] = (
+    "classifiers.article_context.ArticleContext",
     "classifiers.early_exit.EarlyExit",
     "classifiers.features.cue_feature_names",
     "classifiers.features.cue_matrix",

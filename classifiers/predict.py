@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from classifiers.article_context import article_keys
 from classifiers.cues import Cues, Span, read_cues_in_order
-from classifiers.features import Item, as_input
+from classifiers.features import Item, ModelInput, article_step, as_input
 from classifiers.labels import ATTRIBUTED, OPINION, UNATTRIBUTED
 from classifiers.model import Model
 
@@ -68,15 +71,47 @@ def explain(label: str, text: str, cues: Cues, evidence: Sequence[Span]) -> str:
     return "A heading, scene-setting or common knowledge: nothing here needs a source."
 
 
-def classify(model: Model, items: Sequence[Item]) -> list[Prediction]:
-    """Label each sentence: a `ModelInput`, or a `(text, context)` pair read as a paragraph."""
+#: At most this many sentences, and this much text (~20 ms of work), are scored between two
+#: calls of `classify`'s `between_batches`, so that one huge page cannot hide from a deadline.
+BATCH_SENTENCES = 500
+BATCH_CHARS = 20_000
+
+
+def _batches(inputs: Sequence[ModelInput]) -> Iterator[list[ModelInput]]:
+    batch: list[ModelInput] = []
+    chars = 0
+    for item in inputs:
+        size = len(item.text) + len(item.context)
+        if batch and (len(batch) >= BATCH_SENTENCES or chars + size > BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += size
+    if batch:
+        yield batch
+
+
+def classify(
+    model: Model, items: Sequence[Item], between_batches: Callable[[], None] = lambda: None
+) -> list[Prediction]:
+    """Label each sentence: a `ModelInput`, or a `(text, context)` pair read as a paragraph alone.
+
+    Sentences are scored alone in batches, calling `between_batches` before each (it may raise
+    to stop), and then each beside the rest of its article."""
     if not items:
         return []
-    inputs = [as_input(item) for item in items]
-    all_cues = read_cues_in_order(inputs)
-    probabilities = model.pipeline.predict_proba(
-        [item._replace(cues=cues) for item, cues in zip(inputs, all_cues, strict=True)]
-    )
+    inputs: list[ModelInput] = []
+    all_cues: list[Cues] = []
+    first_stage = []
+    step = article_step(model.pipeline)
+    for batch in _batches([as_input(item) for item in items]):
+        between_batches()
+        batch_cues = read_cues_in_order(batch)
+        read = [item._replace(cues=cues) for item, cues in zip(batch, batch_cues, strict=True)]
+        first_stage.append(step.sentence_probabilities(read))
+        inputs += batch
+        all_cues += batch_cues
+    probabilities = step.in_article(np.vstack(first_stage), article_keys(inputs))
     labels = [str(label) for label in model.pipeline.classes_]
     rows = probabilities.round(4).tolist()
     predictions = []

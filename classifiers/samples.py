@@ -42,8 +42,8 @@ class Sample:
 
     @property
     def input(self) -> ModelInput:
-        """The sentence as the model reads it."""
-        return ModelInput(self.text, self.context, self.kind)
+        """The sentence as the model reads it; its origin names the article it stands in."""
+        return ModelInput(self.text, self.context, self.kind, article=self.origin or None)
 
 
 def _check(record: object, where: str) -> Sample:

@@ -11,22 +11,20 @@ from importlib import metadata
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import GroupKFold, cross_val_predict
 
 from classifiers import encoder
 from classifiers.cues import read_cues_in_order
 from classifiers.evaluate import score
-from classifiers.features import build_pipeline, cue_digest, feature_names, full_features
+from classifiers.features import article_step, build_pipeline, cue_digest, feature_names, full_features
 from classifiers.model import MODEL_NAME, save_model
 from classifiers.samples import TEST, load_split, load_training, origin_kind, samples_digest
 
 MODEL_VERSION = "0.1.0"
-CV_FOLDS = 5  # grouped by origin, so sentences of one article never sit on both sides
 _LIBRARIES = ("scikit-learn", "numpy", "scipy", "skops", "textblob", "sentencex", "onnxruntime", "tokenizers")
 
 Progress = Callable[[str], None]
 #: The steps `train` reports, in order, so a caller can size a progress bar.
-STEPS = ("validating samples", "cross-validating", "training", "scoring the held-out split", "saving")
+STEPS = ("validating samples", "cross-validating and training", "scoring the held-out split", "saving")
 
 
 def _library_versions() -> dict[str, str]:
@@ -56,14 +54,9 @@ def train(
     inputs = [s.input for s in train_set]
     inputs = [item._replace(cues=cues) for item, cues in zip(inputs, read_cues_in_order(inputs), strict=True)]
     labels = [s.label for s in train_set]
-    groups = [s.origin or f"line-{i}" for i, s in enumerate(train_set)]
-    progress("cross-validating")
-    folds = min(CV_FOLDS, len(set(groups)))
-    cv_probabilities = cross_val_predict(
-        build_pipeline(), inputs, labels, groups=groups, cv=GroupKFold(folds), method="predict_proba"
-    )
-    progress("training")
-    pipeline = build_pipeline().fit(inputs, labels)
+    progress("cross-validating and training")
+    pipeline = build_pipeline()
+    cv_probabilities = article_step(pipeline).fit_and_cross_validate(inputs, labels)
     progress("scoring the held-out split")
     test_probabilities = pipeline.predict_proba([s.input for s in test_set])
     card = {

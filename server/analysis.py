@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from classifiers.features import ModelInput
 from classifiers.model import MODEL_NAME, Model
 from classifiers.predict import classify
 from classifiers.sentences import split_sentences
@@ -18,8 +16,8 @@ from server.language import ENGLISH, written_language
 from server.problems import Problem
 from server.report import sentence_entry, summarize
 
-CLASSIFY_BATCH = 500  # at most this many sentences classified between two looks at the clock
-CLASSIFY_BATCH_CHARS = 20_000  # ... and at most this much text (~20 ms), so one huge sentence cannot hide
+#: Every sentence of a page stands in one article: the page's.
+PAGE = "page"
 _START_TAG = re.compile(r"<[A-Za-z]")
 
 
@@ -86,21 +84,6 @@ def _refuse_oversized(html: str, limits: Limits) -> None:
         )
 
 
-def _batches(inputs: list[ModelInput]) -> Iterator[list[ModelInput]]:
-    """Split the sentences into batches bounded by count and by text length."""
-    batch: list[ModelInput] = []
-    chars = 0
-    for item in inputs:
-        size = len(item.text) + len(item.context)
-        if batch and (len(batch) >= CLASSIFY_BATCH or chars + size > CLASSIFY_BATCH_CHARS):
-            yield batch
-            batch, chars = [], 0
-        batch.append(item)
-        chars += size
-    if batch:
-        yield batch
-
-
 def _extract(html: str, url: str | None, limits: Limits, check_time: Any) -> Article:
     _refuse_oversized(html, limits)
     try:
@@ -158,11 +141,8 @@ def analyze(html: str, url: str | None, model: Model, limits: Limits) -> dict[st
         article.text, [(block.start, block.end) for block in article.blocks], [b.kind for b in article.blocks]
     )
     check_time()
-    inputs = [sentence.input for sentence in sentences]
-    predictions = []
-    for batch in _batches(inputs):
-        check_time()
-        predictions += classify(model, batch)
+    inputs = [sentence.input._replace(article=PAGE) for sentence in sentences]
+    predictions = classify(model, inputs, check_time)
     entries = [
         sentence_entry(article.text, sentence, prediction, limits.context_chars)
         for sentence, prediction in zip(sentences, predictions, strict=True)

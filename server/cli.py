@@ -201,6 +201,9 @@ def _has_lone_surrogate(text: str) -> bool:
     return False
 
 
+_OPTIONAL_TEXT_FIELDS = ("context", "kind", "article")
+
+
 def _read_records(path: pathlib.Path) -> Iterable[tuple[int, dict[str, Any]]]:
     """Yield each line's record; refuse a malformed line with `InputError` naming file:line."""
     with path.open("rb") as lines:
@@ -219,10 +222,10 @@ def _read_records(path: pathlib.Path) -> Iterable[tuple[int, dict[str, Any]]]:
                 raise InputError(f"{where}: not valid JSON ({reason})") from None
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise InputError(f"{where}: each line needs a string 'text'")
-            for key in ("context", "kind"):
+            for key in _OPTIONAL_TEXT_FIELDS:
                 if not isinstance(record.get(key) or "", str):
                     raise InputError(f"{where}: '{key}' must be a string")
-            if any(_has_lone_surrogate(record.get(key) or "") for key in ("text", "context", "kind")):
+            if any(_has_lone_surrogate(record.get(key) or "") for key in ("text", *_OPTIONAL_TEXT_FIELDS)):
                 raise InputError(f"{where}: invalid Unicode (a lone surrogate escape)")
             yield number, record
 
@@ -234,7 +237,12 @@ def _classify(args: argparse.Namespace) -> int:
     model = _load(args.model)
     records = [record for _, record in _read_records(args.file)]
     inputs = [
-        ModelInput(record["text"], record.get("context") or "", str(record.get("kind") or PARAGRAPH))
+        ModelInput(
+            record["text"],
+            record.get("context") or "",
+            str(record.get("kind") or PARAGRAPH),
+            article=record.get("article") or None,
+        )
         for record in records
     ]
     for record, prediction in zip(records, classify(model, inputs), strict=True):

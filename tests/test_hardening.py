@@ -476,9 +476,11 @@ def test_a_page_is_cut_off_by_the_wall_clock_when_the_machine_is_too_busy(monkey
     from server.problems import Problem
 
     classify = server.analysis.classify
-    monkeypatch.setattr(
-        server.analysis, "classify", lambda model, batch: time.sleep(0.5) or classify(model, batch)
-    )
+
+    def slow_clock_checks(model, items, check):
+        return classify(model, items, lambda: time.sleep(0.5) or check())
+
+    monkeypatch.setattr(server.analysis, "classify", slow_clock_checks)
     limits = server.analysis.Limits(
         200_000, 400_000, time_limit_seconds=5, context_chars=32, wall_limit_seconds=0.3
     )

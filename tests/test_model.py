@@ -15,6 +15,7 @@ from classifiers.features import (
     cue_digest,
     cue_matrix,
     full_features,
+    sentence_model,
 )
 from classifiers.labels import FLAGGED, LABELS, OPINION, UNATTRIBUTED
 from classifiers.model import BUNDLED_MODEL, ModelError, card_path, load_model, save_model, untrusted_types
@@ -125,7 +126,7 @@ def test_cues_an_input_carries_are_the_ones_the_model_reads():
 
 
 def test_the_quick_model_answers_only_sure_unflagged_sentences_and_the_full_model_the_rest():
-    early_exit = load_model(BUNDLED_MODEL).pipeline.named_steps["early_exit"]
+    early_exit = sentence_model(load_model(BUNDLED_MODEL).pipeline)
     items = [sample.input for sample in load_split(SAMPLES, TEST)][:300]
     quick, full = early_exit.quick_.predict_proba(items), early_exit.full_.predict_proba(items)
     answered = early_exit.predict_proba(items)

@@ -217,7 +217,7 @@ def classifier_alone(model: Model, pages: Sequence[GoldPage], min_score: float) 
     right = wrong = 0
     per_page = []
     for page in pages:
-        inputs = [ModelInput(s.text, s.context) for s in page.sentences]
+        inputs = [ModelInput(s.text, s.context, article=page.id) for s in page.sentences]
         shown_here = 0
         for sentence, prediction in zip(page.sentences, classify(model, inputs), strict=True):
             if sentence.label is None:
