@@ -32,6 +32,7 @@ def test_macro_f1_and_flags_stay_above_their_floors(figures, reading):
     assert scores["macro_f1"] >= floors["macro_f1"], scores
     assert scores["flags"]["precision"] >= floors["flag_precision"], scores["flags"]
     assert scores["flags"]["recall"] >= floors["flag_recall"], scores["flags"]
+    assert scores["flags"]["precision_at_recall_070"] >= floors["flag_precision_at_recall_070"]
     assert scores["shown"]["precision"] >= floors["shown_precision"], scores["shown"]
     assert scores["calibration_error"] <= floors["max_calibration_error"]
 

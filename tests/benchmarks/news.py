@@ -127,6 +127,7 @@ class Judged:
     shown_right: int
     shown_wrong: int
     shown_per_page: list[int]
+    flag_scores: list[float]  # P(opinion) + P(unattributed) of each gold sentence, 0 when lost
 
 
 def _flag_scores(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
@@ -139,11 +140,25 @@ def _flag_scores(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, fl
     }
 
 
+def precision_at_recall(truth: Sequence[str], flag_scores: Sequence[float], recall: float) -> float:
+    """Rank every sentence by how sure the model is that it is a flag; return the precision of
+    the shortest head of that ranking that holds `recall` of the gold flags."""
+    wanted = recall * sum(label in FLAGGED for label in truth)
+    hits = 0
+    ranked = sorted(zip(flag_scores, truth, strict=True), key=lambda pair: -pair[0])
+    for taken, (_, label) in enumerate(ranked, start=1):
+        hits += label in FLAGGED
+        if hits >= wanted:
+            return round(hits / taken, 4)
+    return 0.0
+
+
 def report(judged: Judged) -> dict[str, Any]:
     """Turn judged sentences into the figures the benchmark prints and the floors hold."""
     scores = score(judged.truth, judged.predicted, judged.confidence)
     shown = judged.shown_right + judged.shown_wrong
     scores["flags"] = _flag_scores(judged.truth, judged.predicted)
+    scores["flags"]["precision_at_recall_070"] = precision_at_recall(judged.truth, judged.flag_scores, 0.70)
     scores["shown"] = {
         "precision": round(judged.shown_right / max(shown, 1), 4),
         "count": shown,
@@ -213,7 +228,7 @@ def _is_shown(entry: dict[str, Any], min_score: float, byline: str | None = None
 
 def classifier_alone(model: Model, pages: Sequence[GoldPage], min_score: float) -> dict[str, Any]:
     """Score the model on each agreed gold sentence, given the sentence before it."""
-    truth, predicted, confidence = [], [], []
+    truth, predicted, confidence, flag_scores = [], [], [], []
     right = wrong = 0
     per_page = []
     for page in pages:
@@ -225,6 +240,7 @@ def classifier_alone(model: Model, pages: Sequence[GoldPage], min_score: float) 
             truth.append(sentence.label)
             predicted.append(prediction.label)
             confidence.append(prediction.score)
+            flag_scores.append(prediction.scores[OPINION] + prediction.scores[UNATTRIBUTED])
             entry = {
                 "label": prediction.label,
                 "score": prediction.score,
@@ -236,7 +252,7 @@ def classifier_alone(model: Model, pages: Sequence[GoldPage], min_score: float) 
                 right += sentence.label in FLAGGED
                 wrong += sentence.label not in FLAGGED
         per_page.append(shown_here)
-    return report(Judged(truth, predicted, confidence, right, wrong, per_page))
+    return report(Judged(truth, predicted, confidence, right, wrong, per_page, flag_scores))
 
 
 def _token_owners(text: str, spans: Sequence[tuple[int, int]]) -> tuple[list[str], list[int]]:
@@ -289,7 +305,7 @@ def _align(page: GoldPage, ours: Sequence[dict[str, Any]], text: str) -> tuple[l
 
 def end_to_end(model: Model, pages: Sequence[GoldPage], min_score: float) -> dict[str, Any]:
     """Score each page's HTML through `analyze` against the gold sentences, matched by words."""
-    truth, predicted, confidence = [], [], []
+    truth, predicted, confidence, flag_scores = [], [], [], []
     right = wrong = 0
     per_page = []
     for page in pages:
@@ -306,6 +322,8 @@ def end_to_end(model: Model, pages: Sequence[GoldPage], min_score: float) -> dic
             truth.append(sentence.label)
             predicted.append(ours[match]["label"] if match >= 0 else LOST)
             confidence.append(ours[match]["score"] if match >= 0 else 0.0)
+            scores = ours[match]["scores"] if match >= 0 else {}
+            flag_scores.append(scores.get(OPINION, 0.0) + scores.get(UNATTRIBUTED, 0.0))
         shown_here = 0
         for entry, match in zip(ours, our_match, strict=True):
             if not _is_shown(entry, min_score, byline) or match == -1:
@@ -318,7 +336,7 @@ def end_to_end(model: Model, pages: Sequence[GoldPage], min_score: float) -> dic
             right += good
             wrong += not good
         per_page.append(shown_here)
-    return report(Judged(truth, predicted, confidence, right, wrong, per_page))
+    return report(Judged(truth, predicted, confidence, right, wrong, per_page, flag_scores))
 
 
 def _print(name: str, scores: dict[str, Any], min_score: float) -> None:
@@ -326,7 +344,9 @@ def _print(name: str, scores: dict[str, Any], min_score: float) -> None:
     print(format_scores(scores))
     flags, shown = scores["flags"], scores["shown"]
     print(
-        f"flags (opinion or unattributed): precision {flags['precision']:.3f}, recall {flags['recall']:.3f}"
+        f"flags (opinion or unattributed): precision {flags['precision']:.3f}, recall {flags['recall']:.3f}; "
+        f"ranked by P(opinion) + P(unattributed), precision {flags['precision_at_recall_070']:.3f} "
+        "at recall 0.70"
     )
     if scores["lost"]:
         print(f"gold sentences lost by extraction or splitting: {scores['lost']}")
