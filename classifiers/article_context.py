@@ -49,9 +49,8 @@ def article_features(probabilities: np.ndarray, articles: Sequence[str]) -> np.n
     np.add.at(totals, owner, probabilities)
     others = np.bincount(owner)[owner] - 1
     uniform = np.full(probabilities.shape[1], 1 / probabilities.shape[1])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_of_others = (totals[owner] - probabilities) / others[:, None]
-    mean_of_others[others == 0] = uniform
+    sum_of_others = totals[owner] - probabilities
+    mean_of_others = np.where(others[:, None] == 0, uniform, sum_of_others / np.maximum(others, 1)[:, None])
     length = np.minimum(others, ARTICLE_CAP)[:, None] / ARTICLE_CAP
     return np.hstack([np.log(probabilities + 1e-4), mean_of_others, length])
 

@@ -3,7 +3,7 @@ import pytest
 
 import classifiers.predict
 from classifiers.article_context import ARTICLE_CAP, article_features, article_keys
-from classifiers.features import ModelInput, build_pipeline
+from classifiers.features import ModelInput, article_step, build_pipeline
 from classifiers.labels import OPINION
 from classifiers.model import BUNDLED_MODEL, load_model
 from classifiers.predict import classify
@@ -77,7 +77,7 @@ def test_the_labels_do_not_depend_on_how_the_sentences_were_batched(model, monke
 def test_training_cross_validates_both_stages_by_article():
     samples = load_split(SAMPLES, TEST)[:240]
     pipeline = build_pipeline()
-    step = pipeline.steps[-1][1]
+    step = article_step(pipeline)
     held_out = step.fit_and_cross_validate([s.input for s in samples], [s.label for s in samples])
     assert held_out.shape == (len(samples), len(step.classes_))
     assert np.allclose(held_out.sum(axis=1), 1)
