@@ -315,3 +315,11 @@ def test_teaser_lists_beside_a_short_story_are_not_story():
     text = extract_article(html).text
     assert "The council approved the plan" in text
     assert "excerpt of story" not in text
+
+
+def test_a_sentence_ending_in_a_colon_before_an_embed_is_story_but_a_label_is_not():
+    embed = '<blockquote class="instagram-media"><a href="https://example.org/p/1">A post</a></blockquote>'
+    intro = "<p>Readers online were quick to mock the new slogan:</p>"
+    html = f"<html><body><article>{STORY}{intro}{embed}<p>Related coverage:</p></article></body></html>"
+    text = extract_article(html).text
+    assert text.endswith("Readers online were quick to mock the new slogan:")

@@ -98,6 +98,9 @@ _CLOSING_LINE = re.compile(
 )
 MAX_CLOSING_CHARS = 300  # a longer last paragraph is story, whatever its first words
 _LEAD_IN = re.compile(r"^[^.!?]{1,60}:$")
+# "Related coverage:" is a label; "Twitter seemed confused by the campaign:" is a sentence that
+# introduces an embed the walk does not read, and is story.
+MAX_LABEL_WORDS = 5
 MAX_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation, not prose
 MAX_PROMO_CHARS = 200  # a longer block that mentions subscribing is probably part of the story
 MAX_TIMESTAMP_WORDS = 12  # "Published Monday, November 18, 2019 8:22AM EST" and the like
@@ -215,4 +218,4 @@ def is_closing_line(text: str) -> bool:
 
 def is_lead_in(text: str) -> bool:
     """A short line ending in a colon ("Related coverage:") introduces what follows."""
-    return bool(_LEAD_IN.match(text))
+    return bool(_LEAD_IN.match(text)) and len(text.split()) <= MAX_LABEL_WORDS
