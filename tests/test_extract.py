@@ -323,3 +323,30 @@ def test_a_sentence_ending_in_a_colon_before_an_embed_is_story_but_a_label_is_no
     html = f"<html><body><article>{STORY}{intro}{embed}<p>Related coverage:</p></article></body></html>"
     text = extract_article(html).text
     assert text.endswith("Readers online were quick to mock the new slogan:")
+
+
+def test_a_sentence_that_links_most_of_its_words_is_story_but_a_link_list_is_not():
+    linked = (
+        '<p><a href="/a">The mayor</a> has since been replaced by <a href="/b">her long-serving deputy'
+        " from the northern district</a>.</p>"
+    )
+    links = '<p><a href="/c">Read the council minutes for March</a> | <a href="/d">Budget archive</a></p>'
+    html = f"<html><body><article>{STORY}{linked}{links}</article></body></html>"
+    text = extract_article(html).text
+    assert "The mayor has since been replaced by her long-serving deputy" in text
+    assert "Budget archive" not in text
+
+
+def test_a_hover_card_inside_a_paragraph_is_not_read_into_the_sentence():
+    card = (
+        '<span class="person-card"><img src="x.jpg"><a href="/people/ana-ruiz">Ana Maria Ruiz</a>'
+        '<a href="/news/1">Council backs the bridge plan</a> <a href="/news/2">Ferry fares to rise</a>'
+        ' <a href="/people/ana-ruiz">MORE</a></span>'
+    )
+    paragraph = (
+        f'<p>Mayor <a href="/people/ana-ruiz">Ana Ruiz</a>{card} defended the bridge plan on Monday.</p>'
+    )
+    html = f"<html><body><article>{STORY}{paragraph}</article></body></html>"
+    text = extract_article(html).text
+    assert "Mayor Ana Ruiz defended the bridge plan on Monday." in text
+    assert "Ferry fares" not in text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from server.extraction.boilerplate import MAX_LINK_DENSITY, is_closing_line, is_lead_in, line_rule
+from server.extraction.boilerplate import is_closing_line, is_lead_in, is_link_list, line_rule
 from server.extraction.walk import HEADING, Container, RawBlock
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def container_scores(blocks: list[RawBlock]) -> dict[Container, float]:
     for block in blocks:
         if block.kind == HEADING or len(block.text) < MIN_SCORING_CHARS:
             continue
-        if block.link_chars / len(block.text) > MAX_LINK_DENSITY:
+        if _is_link_line(block):
             continue
         points = (1 + block.text.count(",") + min(len(block.text) / 100, 3)) * block.container.weight
         if block.container.under_boilerplate:
@@ -48,7 +48,7 @@ def container_scores(blocks: list[RawBlock]) -> dict[Container, float]:
 
 
 def _is_link_line(block: RawBlock) -> bool:
-    return block.link_chars / len(block.text) > MAX_LINK_DENSITY
+    return is_link_list(block.text, block.link_chars, block.plain_words)
 
 
 def _without_teasers(blocks: list[RawBlock]) -> list[RawBlock]:
@@ -167,9 +167,7 @@ def _is_standfirst(blocks: list[RawBlock]) -> bool:
     prose = [b for b in blocks if b.kind != HEADING]
     return (
         0 < len(prose) <= LEAD_MAX_BLOCKS
-        and all(
-            len(b.text) >= LEAD_MIN_CHARS and b.link_chars / len(b.text) <= MAX_LINK_DENSITY for b in prose
-        )
+        and all(len(b.text) >= LEAD_MIN_CHARS and not _is_link_line(b) for b in prose)
         and not any(b.container.under_boilerplate for b in blocks)
     )
 
@@ -223,7 +221,7 @@ def clean(blocks: list[RawBlock], title: str | None, byline: str | None) -> list
     """Drop the chosen body's boilerplate lines, the repeated title and trailing labels."""
     kept = []
     for block in blocks:
-        rule = line_rule(block.text, block.link_chars, byline)
+        rule = line_rule(block.text, block.link_chars, byline, block.plain_words)
         if rule is None:
             kept.append(block)
         elif log.isEnabledFor(logging.DEBUG):

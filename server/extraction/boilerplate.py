@@ -102,6 +102,10 @@ _LEAD_IN = re.compile(r"^[^.!?]{1,60}:$")
 # introduces an embed the walk does not read, and is story.
 MAX_LABEL_WORDS = 5
 MAX_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation, not prose
+# ... unless the words between its links make a sentence of their own ("X has been eliminated from
+# Y."): navigation and "Read more: <headline>" have a separator or a label there, not a clause.
+MIN_CLAUSE_WORDS = 4
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 MAX_PROMO_CHARS = 200  # a longer block that mentions subscribing is probably part of the story
 MAX_TIMESTAMP_WORDS = 12  # "Published Monday, November 18, 2019 8:22AM EST" and the like
 
@@ -186,11 +190,18 @@ def _holds_embed(figure: Tag, marks: str) -> bool:
     return any(_EMBED_ATTR.search(attr_text(tag)) for tag in figure.find_all(class_=True))
 
 
-def line_rule(text: str, link_chars: int, byline: str | None) -> str | None:
+def is_link_list(text: str, link_chars: int, plain_words: int) -> bool:
+    """Return whether a block is mostly links, not a sentence that links much of itself."""
+    if link_chars / len(text) <= MAX_LINK_DENSITY:
+        return False
+    return plain_words < MIN_CLAUSE_WORDS or not _SENTENCE_END.search(text)
+
+
+def line_rule(text: str, link_chars: int, byline: str | None, plain_words: int = 0) -> str | None:
     """Return the name of the rule that makes one block's text boilerplate, or None."""
     if _BOILERPLATE_LINE.match(text):
         return "boilerplate line"
-    if link_chars / len(text) > MAX_LINK_DENSITY:
+    if is_link_list(text, link_chars, plain_words):
         return "link-dense"
     if len(text) <= MAX_PROMO_CHARS and _PROMO_LINE.search(text):
         return "promotion"

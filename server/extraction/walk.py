@@ -54,6 +54,7 @@ body html hr form
 )
 _BYLINE_ATTR = re.compile(r"byline|author|writer|contributor|(?:^|[-_\s])by(?:$|[-_\s])", re.I)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # two <br>s in a row end a paragraph
+_PLAIN_WORD = re.compile(r"[^\W\d_]+")
 
 
 class PageTooLargeError(ValueError):
@@ -94,6 +95,7 @@ class RawBlock:
     text: str
     link_chars: int
     container: Container
+    plain_words: int = 0  # words outside links: a link-heavy sentence still has its own
 
 
 @dataclass(slots=True)
@@ -103,6 +105,7 @@ class Walk:
     blocks: list[RawBlock] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
+    plain_words: int = 0
     kind: str = PARAGRAPH
     container: Container = field(default_factory=lambda: Container(None, 0))
     containers: list[Container] = field(default_factory=list)
@@ -121,10 +124,17 @@ class Walk:
                 if text:
                     share = len(text) / max(len(raw), 1)
                     self.blocks.append(
-                        RawBlock(self.kind, text, int(self.link_chars * share), self.container)
+                        RawBlock(
+                            self.kind,
+                            text,
+                            int(self.link_chars * share),
+                            self.container,
+                            round(self.plain_words * share),
+                        )
                     )
         self.parts = []
         self.link_chars = 0
+        self.plain_words = 0
 
     def enter(self, tag: Tag, boilerplate: bool) -> None:
         """Open a container below the current one (past the depth cap, the current one stands in)."""
@@ -137,6 +147,27 @@ class Walk:
             weight = parent.weight * vote_weight(tag) if tag.attrs else parent.weight
             self.container = Container(parent, parent.depth + 1, wrapper, under, tag, weight)
             self.containers.append(self.container)
+
+
+def _is_hover_card(tag: Tag) -> bool:
+    """Return whether an inline element is the pop-up card of the link just before it.
+
+    Sites show a card on hover over a linked name: the name again, a few linked headlines and a
+    "more" link to the same page as the name. Read as text it breaks the sentence around it.
+    Such a card follows its link, repeats its target and has no words outside links.
+    """
+    previous = tag.previous_sibling
+    while isinstance(previous, NavigableString) and not previous.strip():
+        previous = previous.previous_sibling
+    if not isinstance(previous, Tag) or previous.name != "a":
+        return False
+    target = previous.get("href")
+    if not isinstance(target, str) or not target or tag.find("a", href=target) is None:
+        return False
+    for text in tag.find_all(string=True):
+        if text.strip() and text.find_parent("a") is None:
+            return False
+    return True
 
 
 def _names_byline(tag: Tag) -> bool:
@@ -177,6 +208,8 @@ def walk(root: Tag, max_elements: int, check_time: Callable[[], None]) -> Walk:
             state.parts.append(text)
             if in_link:
                 state.link_chars += len(text.strip())
+            else:
+                state.plain_words += len(_PLAIN_WORD.findall(text))
             continue
         if not isinstance(node, Tag):
             continue
@@ -218,6 +251,8 @@ def walk(root: Tag, max_elements: int, check_time: Callable[[], None]) -> Walk:
                 state.enter(node, boilerplate)
         elif boilerplate and name not in _BREAKING_TAGS:
             continue  # an inline credit, label or share link
+        elif name != "a" and name not in _BREAKING_TAGS and _is_hover_card(node):
+            continue
         elif name in _BREAKING_TAGS:
             state.flush()
             stack.append(("close-break", state.container))
