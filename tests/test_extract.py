@@ -350,3 +350,15 @@ def test_a_hover_card_inside_a_paragraph_is_not_read_into_the_sentence():
     text = extract_article(html).text
     assert "Mayor Ana Ruiz defended the bridge plan on Monday." in text
     assert "Ferry fares" not in text
+
+
+def test_a_linked_heading_over_its_section_is_story_but_linked_headlines_are_not():
+    section = (
+        '<h3><a href="https://shop.example/kettle">Brightwell 1.7L Glass Kettle</a></h3>'
+        "<p>It boils a full jug in under four minutes, and the blue light is easy to read at night.</p>"
+    )
+    headlines = '<h3><a href="/x">Another guide to read</a></h3><h3><a href="/y">And one more guide</a></h3>'
+    html = f"<html><body><article>{STORY}{section}{headlines}{STORY}</article></body></html>"
+    text = extract_article(html).text
+    assert "Brightwell 1.7L Glass Kettle\n\nIt boils a full jug" in text
+    assert "Another guide to read" not in text

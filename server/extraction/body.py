@@ -217,11 +217,21 @@ def _repeats(heading: RawBlock, title: str) -> bool:
     return True
 
 
+def _heads_prose(blocks: list[RawBlock], position: int) -> bool:
+    """Return whether a heading is followed by a paragraph of prose (so it is the section's title)."""
+    if blocks[position].kind != HEADING or position + 1 >= len(blocks):
+        return False
+    after = blocks[position + 1]
+    return after.kind != HEADING and len(after.text) >= LEAD_MIN_CHARS and not _is_link_line(after)
+
+
 def clean(blocks: list[RawBlock], title: str | None, byline: str | None) -> list[RawBlock]:
     """Drop the chosen body's boilerplate lines, the repeated title and trailing labels."""
     kept = []
-    for block in blocks:
+    for position, block in enumerate(blocks):
         rule = line_rule(block.text, block.link_chars, byline, block.plain_words)
+        if rule == "link-dense" and _heads_prose(blocks, position):
+            rule = None  # a linked product or place name as a section heading, with its text after it
         if rule is None:
             kept.append(block)
         elif log.isEnabledFor(logging.DEBUG):
