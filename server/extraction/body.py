@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from server.extraction.boilerplate import is_closing_line, is_lead_in, is_link_list, line_rule
-from server.extraction.walk import HEADING, Container, RawBlock
+from server.extraction.boilerplate import ends_sentence, is_closing_line, is_lead_in, is_link_list, line_rule
+from server.extraction.walk import HEADING, PARAGRAPH, Container, RawBlock
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ LEAD_MIN_CHARS = 60  # each of them a sentence or more of prose
 LEAD_LEVELS = 2  # looked for beside the body and beside its wrapper
 TEASER_MIN_ITEMS = 3  # this many linked headlines, each followed by a one-line excerpt, make a list
 TEASER_MAX_CHARS = 300  # an excerpt is a line or two
+PARAGRAPH_SIBLING_LINK_DENSITY = 0.25  # Readability's bar for a sibling paragraph to join the body
 LOGGED_CONTAINERS = 8  # the debug log names this many runners-up
 
 
@@ -110,6 +111,7 @@ def select(blocks: list[RawBlock], containers: list[Container]) -> list[RawBlock
     if best.parent is not None:
         threshold = scores[best] * SIBLING_SHARE
         keep.update(c for c in containers if c.parent is best.parent and scores.get(c, 0) >= threshold)
+        keep.update(_paragraph_siblings(blocks, best))
     around_best = set(best.lineage())
     signature = _signature(best)
     for container, value in scores.items():
@@ -130,6 +132,35 @@ def select(blocks: list[RawBlock], containers: list[Container]) -> list[RawBlock
         _log_choice(scores, best, keep)
         _log_outside(blocks, keep)
     return [block for block in blocks if _kept(block.container, keep)]
+
+
+def _paragraph_siblings(blocks: list[RawBlock], best: Container) -> set[Container]:
+    """Return the siblings before the body that are each one paragraph of prose, however short.
+
+    Some pages give every paragraph its own wrapper beside the body (a lead in
+    `<div class="paragraph">` before the rest of the story); one such sentence scores too little
+    to pass as a sibling, as Readability found, so a wrapper holding nothing but one sentence-ending
+    paragraph with no links to speak of is kept whatever its score.
+    """
+    own: dict[Container, list[RawBlock]] = defaultdict(list)
+    for block in blocks:
+        if block.container is best:
+            break  # after the body, such lines are credits and calls to action more often than story
+        if block.container.parent is best.parent:
+            own[block.container].append(block)
+    found = set()
+    for container, inside in own.items():
+        if container.boilerplate or container.under_boilerplate or len(inside) != 1:
+            continue
+        block = inside[0]
+        if (
+            block.kind == PARAGRAPH
+            and len(block.text) >= MIN_SCORING_CHARS
+            and block.link_chars / len(block.text) <= PARAGRAPH_SIBLING_LINK_DENSITY
+            and ends_sentence(block.text)
+        ):
+            found.add(container)
+    return found
 
 
 def _signature(container: Container) -> str | None:

@@ -197,6 +197,11 @@ def is_link_list(text: str, link_chars: int, plain_words: int) -> bool:
     return plain_words < MIN_CLAUSE_WORDS or not _SENTENCE_END.search(text)
 
 
+def ends_sentence(text: str) -> bool:
+    """Return whether a block ends as a sentence does, with its closing quote or bracket."""
+    return bool(_SENTENCE_END.search(text))
+
+
 def line_rule(text: str, link_chars: int, byline: str | None, plain_words: int = 0) -> str | None:
     """Return the name of the rule that makes one block's text boilerplate, or None."""
     if _BOILERPLATE_LINE.match(text):
