@@ -365,9 +365,8 @@ def test_a_linked_heading_over_its_section_is_story_but_linked_headlines_are_not
 
 
 def test_one_sentence_paragraph_wrappers_before_the_body_are_kept_but_not_after_it():
-    lead = (
-        '<div class="para">The bridge closed on Monday.</div><div class="para">Don\'t expect it soon.</div>'
-    )
+    lead = '<div class="para">The bridge closed on Monday.</div>'
+    lead += '<div class="para">You should not expect it soon.</div>'
     after = '<div class="para">Follow our reporter on social media for more updates.</div>'
     html = (
         f'<html><body><div class="zone">{lead}<div class="rest">{STORY * 3}</div>{after}</div></body></html>'
