@@ -142,6 +142,8 @@ def _paragraph_siblings(blocks: list[RawBlock], best: Container) -> set[Containe
     to pass as a sibling, as Readability found, so a wrapper holding nothing but one sentence-ending
     paragraph with no links to speak of is kept whatever its score.
     """
+    if _declared_body(best):
+        return set()
     own: dict[Container, list[RawBlock]] = defaultdict(list)
     for block in blocks:
         if block.container is best:
@@ -171,13 +173,18 @@ def _signature(container: Container) -> str | None:
     return f"{element.name}.{element.get('class')}"
 
 
+def _declared_body(container: Container) -> bool:
+    """Return whether the page marks the container as schema.org's `articleBody`."""
+    return container.element is not None and "articleBody" in str(container.element.get("itemprop") or "")
+
+
 def _lead(blocks: list[RawBlock], containers: list[Container], best: Container) -> Container | None:
     """Return the container just before the body (or its wrapper) when it holds only a standfirst.
 
     A body the page marks as schema.org's `articleBody` is taken at its word: what lies outside
     it (often the `description`) is not story.
     """
-    if best.element is not None and "articleBody" in str(best.element.get("itemprop") or ""):
+    if _declared_body(best):
         return None
     order = {container: index for index, container in enumerate(containers)}
     node: Container | None = best
